@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Token bucket arithmetic with lazy refill: no timer refills the buckets, each
+ * packet brings its own bucket up to date from the time that has passed.
+ *
+ * The rate n/period is reduced by gcd(n, period) so that both the refill per
+ * nanosecond and the cost per packet are exact integers: for 10/second the
+ * bucket gains 1 unit per ns and a packet costs 10^8 units; for 1/hour it
+ * gains 1 unit per ns and a packet costs 3.6 * 10^12.  The only limit is that a
+ * full bucket plus one refill step must fit in 64 bits, which is checked when
+ * the rate is configured.
+ */
+
+#include <linux/gcd.h>
+#include <linux/math64.h>
+#include <linux/overflow.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "bucket.h"
+#include "compat.h"
+
+/**
+ * rl_bucket_rate_init() - derive the fixed-point constants of a rate
+ * @r: rate to fill in
+ * @n: packets allowed per @period_ns; 0 disables limiting
+ * @period_ns: length of the rate's period in nanoseconds
+ * @burst: bucket size in packets, at least 1 when @n is not 0
+ * @errmsg: set to a human-readable reason on failure
+ *
+ * Return: 0, or -EINVAL for a meaningless rate and -ERANGE for a rate and
+ * burst whose bucket the 64-bit representation cannot hold.
+ */
+int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
+			const char **errmsg)
+{
+	u64 g, refill, cost, cap, sum;
+
+	memset(r, 0, sizeof(*r));
+	if (!period_ns) {
+		*errmsg = "rate period must not be 0";
+		return -EINVAL;
+	}
+	if (!n) {
+		/* Unlimited: every packet passes, entries still count them. */
+		r->period_ns = period_ns;
+		r->burst = burst;
+		r->fill_ns = 0;
+		return 0;
+	}
+	if (!burst) {
+		*errmsg = "burst must be at least 1";
+		return -EINVAL;
+	}
+
+	g = gcd(n, period_ns);
+	refill = n / g;
+	cost = period_ns / g;
+
+	/*
+	 * Refill adds less than cap + refill to at most cap (see charge), so
+	 * 2 * cap + refill must not wrap.
+	 */
+	if (check_mul_overflow(burst, cost, &cap) ||
+	    check_add_overflow(cap, cap, &sum) ||
+	    check_add_overflow(sum, refill, &sum)) {
+		*errmsg = "burst window too long for this rate: lower burst or raise rate";
+		return -ERANGE;
+	}
+
+	r->n = n;
+	r->period_ns = period_ns;
+	r->burst = burst;
+	r->refill = refill;
+	r->cost = cost;
+	r->cap = cap;
+	r->fill_ns = div64_u64(cap + refill - 1, refill);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_rate_init);
+
+/**
+ * rl_bucket_init() - start a bucket full, as a new source deserves
+ * @b: bucket
+ * @r: its rate
+ * @now: current time in ns
+ */
+void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	b->tokens = r->cap;
+	b->last_ns = now;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_init);
+
+/*
+ * Tokens at @now.  Below fill_ns, elapsed * refill < cap + refill, which
+ * rl_bucket_rate_init() made sure fits alongside a full cap.  A @now older
+ * than the last refill (another CPU read the clock later but took the lock
+ * first) adds nothing.
+ */
+static u64 refilled(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	u64 elapsed;
+
+	if (now <= b->last_ns)
+		return b->tokens;
+	elapsed = now - b->last_ns;
+	if (elapsed >= r->fill_ns)
+		return r->cap;
+	return min(b->tokens + elapsed * r->refill, r->cap);
+}
+
+/**
+ * rl_bucket_charge() - refill a bucket for the time passed, then take a packet
+ * @b: bucket, serialised by the caller
+ * @r: its rate
+ * @now: current time in ns
+ *
+ * Return: true if the packet conforms and took a token.
+ */
+bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	if (!r->n)
+		return true;
+
+	b->tokens = refilled(b, r, now);
+	if (now > b->last_ns)
+		b->last_ns = now;
+
+	if (b->tokens < r->cost)
+		return false;
+	b->tokens -= r->cost;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_charge);
+
+/**
+ * rl_bucket_tokens() - whole packets a bucket would hold at @now, for display
+ * @b: bucket, serialised by the caller
+ * @r: its rate
+ * @now: current time in ns
+ *
+ * Unlike rl_bucket_charge() this leaves the bucket alone, so reading it can
+ * never change what the packet path decides.
+ *
+ * Return: whole tokens; unlimited rates report the burst.
+ */
+u64 rl_bucket_tokens(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	if (!r->n)
+		return r->burst;
+	return div64_u64(refilled(b, r, now), r->cost);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_tokens);

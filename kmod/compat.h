@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel API differences between the kernels nf_ratelimit supports (6.1 and
+ * 6.12) live here and nowhere else.
+ */
+#ifndef _NF_RL_COMPAT_H
+#define _NF_RL_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/export.h>
+
+/*
+ * <kunit/visibility.h> arrived in 6.2; until then, provide the same way of
+ * letting the separate KUnit module reach internal functions without
+ * exporting them from production builds.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) \
+	EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#else
+#define VISIBLE_IF_KUNIT static
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
+
+#endif /* _NF_RL_COMPAT_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The netfilter hooks: find the source of each IPv4 and IPv6 packet, mask it
+ * to its aggregation prefix and charge it to that source's bucket.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/inetdevice.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "nf_ratelimit.h"
+
+/**
+ * rl_hook_key_ipv4() - build the table key of an IPv4 source
+ * @key: filled in, padding included
+ * @saddr: source address
+ * @prefix: aggregation prefix length, 0 to 32
+ */
+void rl_hook_key_ipv4(struct rl_key *key, __be32 saddr, u8 prefix)
+{
+	memset(key, 0, sizeof(*key));
+	key->addr.v4 = saddr & inet_make_mask(prefix);
+	key->family = NFPROTO_IPV4;
+	key->prefix = prefix;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_hook_key_ipv4);
+
+/**
+ * rl_hook_key_ipv6() - build the table key of an IPv6 source
+ * @key: filled in, padding included
+ * @saddr: source address
+ * @prefix: aggregation prefix length, 0 to 128
+ */
+void rl_hook_key_ipv6(struct rl_key *key, const struct in6_addr *saddr,
+		      u8 prefix)
+{
+	memset(key, 0, sizeof(*key));
+	ipv6_addr_prefix(&key->addr.v6, saddr, prefix);
+	key->family = NFPROTO_IPV6;
+	key->prefix = prefix;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_hook_key_ipv6);
+
+/*
+ * The clock is read per packet rather than per jiffy: with a coarse clock a
+ * source limited to 10M/s with a small burst would be refilled only once a
+ * tick and held far below its rate.
+ */
+static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct rl_net *rn = priv;
+	struct rl_key key;
+
+	rl_hook_key_ipv4(&key, ip_hdr(skb)->saddr, rn->cfg.v4_prefix);
+	return rl_table_charge(&rn->table, &key, ktime_get_ns()) ?
+	       NF_ACCEPT : NF_DROP;
+}
+
+static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	struct rl_net *rn = priv;
+	struct rl_key key;
+
+	rl_hook_key_ipv6(&key, &ipv6_hdr(skb)->saddr, rn->cfg.v6_prefix);
+	return rl_table_charge(&rn->table, &key, ktime_get_ns()) ?
+	       NF_ACCEPT : NF_DROP;
+}
+
+/**
+ * rl_hook_register() - attach the hooks of a namespace
+ * @net: the namespace
+ * @rn: its state, whose table must be ready for packets
+ *
+ * Return: 0 or a negative errno from netfilter.
+ */
+int rl_hook_register(struct net *net, struct rl_net *rn)
+{
+	unsigned int hooknum = rn->cfg.hook == NF_RL_HOOK_INPUT ?
+			       NF_INET_LOCAL_IN : NF_INET_PRE_ROUTING;
+	int err;
+
+	rn->ops[0] = (struct nf_hook_ops) {
+		.hook = hook_ipv4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = hooknum,
+		.priority = rn->cfg.priority,
+		.priv = rn,
+	};
+	rn->ops[1] = (struct nf_hook_ops) {
+		.hook = hook_ipv6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = hooknum,
+		.priority = rn->cfg.priority,
+		.priv = rn,
+	};
+	err = nf_register_net_hooks(net, rn->ops, ARRAY_SIZE(rn->ops));
+	if (!err)
+		rn->hooks_registered = true;
+	return err;
+}
+
+/**
+ * rl_hook_unregister() - detach the hooks of a namespace
+ * @net: the namespace
+ * @rn: its state
+ *
+ * Packets already inside a hook may still run: the caller waits for an RCU
+ * grace period before freeing the table.
+ */
+void rl_hook_unregister(struct net *net, struct rl_net *rn)
+{
+	if (!rn->hooks_registered)
+		return;
+	nf_unregister_net_hooks(net, rn->ops, ARRAY_SIZE(rn->ops));
+	rn->hooks_registered = false;
+}

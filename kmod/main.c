@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_ratelimit: per-source packet rate limiting at the netfilter layer.
+ *
+ * Module parameters, their validation, and the per-namespace life cycle.  The
+ * parameters are read once at load; every namespace, present or future, runs
+ * with a validated copy of them.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/string.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "compat.h"
+#include "nf_ratelimit.h"
+
+enum {
+	RL_DEFAULT_MAX_ENTRIES = 65536,
+	RL_MAX_ENTRIES_LIMIT = 1 << 24,
+	RL_MIN_BUCKETS = 16,
+	RL_MAX_BUCKETS = 1 << 24,
+};
+
+static char *rate = "0";
+module_param(rate, charp, 0444);
+MODULE_PARM_DESC(rate, "Packets per source: N or N/second|minute|hour|day|week; 0 counts without limiting (default 0)");
+
+static unsigned int burst;
+module_param(burst, uint, 0444);
+MODULE_PARM_DESC(burst, "Bucket size in packets (default: one second of rate, at least 1)");
+
+static unsigned int v4_prefix = 32;
+module_param(v4_prefix, uint, 0444);
+MODULE_PARM_DESC(v4_prefix, "IPv4 sources are grouped by this prefix length, 0-32 (default 32)");
+
+static unsigned int v6_prefix = 64;
+module_param(v6_prefix, uint, 0444);
+MODULE_PARM_DESC(v6_prefix, "IPv6 sources are grouped by this prefix length, 0-128 (default 64)");
+
+static char *hook = "prerouting";
+module_param(hook, charp, 0444);
+MODULE_PARM_DESC(hook, "Hook point: prerouting or input (default prerouting)");
+
+static int priority = NF_IP_PRI_RAW;
+module_param(priority, int, 0444);
+MODULE_PARM_DESC(priority, "Hook priority (default -300, the raw priority: before conntrack)");
+
+static unsigned int max_entries = RL_DEFAULT_MAX_ENTRIES;
+module_param(max_entries, uint, 0444);
+MODULE_PARM_DESC(max_entries, "Most sources tracked per namespace (default 65536)");
+
+static unsigned int buckets;
+module_param(buckets, uint, 0444);
+MODULE_PARM_DESC(buckets, "Most hash buckets per namespace, a power of two (default: max_entries rounded up)");
+
+static bool dry_run;
+module_param(dry_run, bool, 0444);
+MODULE_PARM_DESC(dry_run, "Count packets that would be dropped, drop nothing (default N)");
+
+static char *full_policy = "shared";
+module_param(full_policy, charp, 0444);
+MODULE_PARM_DESC(full_policy, "New sources when the table is full: shared, drop or accept (default shared)");
+
+static const struct {
+	const char *name;
+	u64 ns;
+} rate_units[] = {
+	{ "second", NSEC_PER_SEC },
+	{ "s", NSEC_PER_SEC },
+	{ "sec", NSEC_PER_SEC },
+	{ "minute", 60 * NSEC_PER_SEC },
+	{ "m", 60 * NSEC_PER_SEC },
+	{ "min", 60 * NSEC_PER_SEC },
+	{ "hour", 3600 * NSEC_PER_SEC },
+	{ "h", 3600 * NSEC_PER_SEC },
+	{ "day", 86400 * NSEC_PER_SEC },
+	{ "d", 86400 * NSEC_PER_SEC },
+	{ "week", 7 * 86400 * NSEC_PER_SEC },
+	{ "w", 7 * 86400 * NSEC_PER_SEC },
+};
+
+static const char * const hook_names[] = {
+	[NF_RL_HOOK_PREROUTING] = "prerouting",
+	[NF_RL_HOOK_INPUT] = "input",
+};
+
+static const char * const full_policy_names[] = {
+	[NF_RL_FULL_SHARED] = "shared",
+	[NF_RL_FULL_DROP] = "drop",
+	[NF_RL_FULL_ACCEPT] = "accept",
+};
+
+static unsigned int rl_net_id __read_mostly;
+static struct rl_config rl_cfg __read_mostly;
+
+/**
+ * rl_main_parse_rate() - parse a rate as nft writes it
+ * @s: "N" (per second) or "N/UNIT", UNIT one of second, minute, hour, day,
+ *     week or their short forms
+ * @n: packets per period
+ * @period_ns: the period
+ *
+ * Return: 0 or -EINVAL.
+ */
+int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns)
+{
+	const char *slash = strchr(s, '/');
+	char num[24];
+	size_t len;
+	int i;
+
+	len = slash ? slash - s : strlen(s);
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len);
+	num[len] = '\0';
+	/* kstrtou64 would take a sign or a radix prefix; a rate is decimal. */
+	if (num[0] < '0' || num[0] > '9' || kstrtou64(num, 10, n))
+		return -EINVAL;
+
+	if (!slash) {
+		*period_ns = NSEC_PER_SEC;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(rate_units); i++) {
+		if (sysfs_streq(slash + 1, rate_units[i].name)) {
+			*period_ns = rate_units[i].ns;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_main_parse_rate);
+
+/**
+ * rl_main_rate_unit() - the name of a rate's period, for display
+ * @period_ns: period
+ *
+ * Return: the long unit name, or NULL if the period has none.
+ */
+const char *rl_main_rate_unit(u64 period_ns)
+{
+	int i;
+
+	/* The long name of each unit comes first in the table. */
+	for (i = 0; i < ARRAY_SIZE(rate_units); i++)
+		if (rate_units[i].ns == period_ns)
+			return rate_units[i].name;
+	return NULL;
+}
+
+/**
+ * rl_main_hook_name() - name of a hook point
+ * @h: hook point
+ *
+ * Return: its parameter spelling.
+ */
+const char *rl_main_hook_name(enum nf_rl_hook h)
+{
+	return hook_names[h];
+}
+
+/**
+ * rl_main_full_policy_name() - name of a full-table policy
+ * @p: policy
+ *
+ * Return: its parameter spelling.
+ */
+const char *rl_main_full_policy_name(enum nf_rl_full_policy p)
+{
+	return full_policy_names[p];
+}
+
+static int match_name(const char * const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (sysfs_streq(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+/* Every message names its parameter and fits on one line. */
+static int parse_params(struct rl_config *cfg)
+{
+	struct rl_table_cfg *t = &cfg->table;
+	u64 n, period_ns, b;
+	const char *msg;
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+
+	if (rl_main_parse_rate(rate, &n, &period_ns)) {
+		pr_err("rate=%s: expected N or N/second, /minute, /hour, /day or /week\n",
+		       rate);
+		return -EINVAL;
+	}
+	b = burst;
+	if (!b)
+		b = max_t(u64, 1, mul_u64_u64_div_u64(n, NSEC_PER_SEC, period_ns));
+	err = rl_bucket_rate_init(&t->rate, n, period_ns, b, &msg);
+	if (err) {
+		pr_err("rate=%s burst=%llu: %s\n", rate, b, msg);
+		return -EINVAL;
+	}
+
+	if (v4_prefix > 32) {
+		pr_err("v4_prefix=%u: must be 0 to 32\n", v4_prefix);
+		return -EINVAL;
+	}
+	if (v6_prefix > 128) {
+		pr_err("v6_prefix=%u: must be 0 to 128\n", v6_prefix);
+		return -EINVAL;
+	}
+	cfg->v4_prefix = v4_prefix;
+	cfg->v6_prefix = v6_prefix;
+
+	err = match_name(hook_names, ARRAY_SIZE(hook_names), hook);
+	if (err < 0) {
+		pr_err("hook=%s: must be prerouting or input\n", hook);
+		return -EINVAL;
+	}
+	cfg->hook = err;
+
+	/* INT_MIN and INT_MAX are reserved for netfilter's own first/last. */
+	if (priority == INT_MIN || priority == INT_MAX) {
+		pr_err("priority=%d: reserved by netfilter\n", priority);
+		return -EINVAL;
+	}
+	cfg->priority = priority;
+
+	if (!max_entries || max_entries > RL_MAX_ENTRIES_LIMIT) {
+		pr_err("max_entries=%u: must be 1 to %u\n", max_entries,
+		       RL_MAX_ENTRIES_LIMIT);
+		return -EINVAL;
+	}
+	t->max_entries = max_entries;
+
+	t->buckets = buckets;
+	if (!t->buckets)
+		t->buckets = clamp_t(u32, roundup_pow_of_two(max_entries),
+				     RL_MIN_BUCKETS, RL_MAX_BUCKETS);
+	if (!is_power_of_2(t->buckets) || t->buckets < RL_MIN_BUCKETS ||
+	    t->buckets > RL_MAX_BUCKETS) {
+		pr_err("buckets=%u: must be a power of two from %u to %u\n",
+		       buckets, RL_MIN_BUCKETS, RL_MAX_BUCKETS);
+		return -EINVAL;
+	}
+	/* rhashtable refuses inserts beyond twice its largest size. */
+	if (max_entries > 2ULL * t->buckets) {
+		pr_err("buckets=%u: too few for max_entries=%u (need at least %u)\n",
+		       t->buckets, max_entries,
+		       (u32)roundup_pow_of_two(DIV_ROUND_UP(max_entries, 2)));
+		return -EINVAL;
+	}
+
+	t->dry_run = dry_run;
+
+	err = match_name(full_policy_names, ARRAY_SIZE(full_policy_names),
+			 full_policy);
+	if (err < 0) {
+		pr_err("full_policy=%s: must be shared, drop or accept\n",
+		       full_policy);
+		return -EINVAL;
+	}
+	t->full_policy = err;
+	return 0;
+}
+
+static int __net_init rl_net_init(struct net *net)
+{
+	struct rl_net *rn = net_generic(net, rl_net_id);
+	int err;
+
+	rn->cfg = rl_cfg;
+	err = rl_table_init(&rn->table, &rn->cfg.table, ktime_get_ns());
+	if (err)
+		return err;
+	err = rl_procfs_init(net, rn);
+	if (err)
+		goto destroy_table;
+	err = rl_hook_register(net, rn);
+	if (err)
+		goto remove_procfs;
+	rl_table_start_gc(&rn->table);
+	return 0;
+
+remove_procfs:
+	rl_procfs_exit(net);
+destroy_table:
+	rl_table_destroy(&rn->table);
+	return err;
+}
+
+/*
+ * Hooks go first, in pre_exit: the namespace core then waits for an RCU grace
+ * period before exit, so no packet is still inside a hook when the table goes.
+ */
+static void __net_exit rl_net_pre_exit(struct net *net)
+{
+	rl_hook_unregister(net, net_generic(net, rl_net_id));
+}
+
+static void __net_exit rl_net_exit(struct net *net)
+{
+	struct rl_net *rn = net_generic(net, rl_net_id);
+
+	rl_procfs_exit(net);
+	rl_table_destroy(&rn->table);
+}
+
+static struct pernet_operations rl_net_ops = {
+	.init = rl_net_init,
+	.pre_exit = rl_net_pre_exit,
+	.exit = rl_net_exit,
+	.id = &rl_net_id,
+	.size = sizeof(struct rl_net),
+};
+
+static int __init rl_init(void)
+{
+	int err;
+
+	err = parse_params(&rl_cfg);
+	if (err)
+		return err;
+	err = rl_table_module_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&rl_net_ops);
+	if (err)
+		goto destroy_cache;
+	return 0;
+
+destroy_cache:
+	rl_table_module_exit();
+	return err;
+}
+
+/*
+ * Teardown order: hooks, then GC and entries (per namespace, in the pernet
+ * exit), then rcu_barrier() for entries GC handed to call_rcu(), then the
+ * cache they came from.
+ */
+static void __exit rl_exit(void)
+{
+	unregister_pernet_subsys(&rl_net_ops);
+	rcu_barrier();
+	rl_table_module_exit();
+}
+
+module_init(rl_init);
+module_exit(rl_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-source packet rate limiting for IPv4 and IPv6");
+MODULE_AUTHOR("nf_ratelimit developers");

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NF_RATELIMIT_H
+#define _NF_RATELIMIT_H
+
+#include <linux/netfilter.h>
+
+#include "table.h"
+
+/* The configuration one namespace runs with, validated. */
+struct rl_config {
+	struct rl_table_cfg table;
+	u8 v4_prefix;
+	u8 v6_prefix;
+	enum nf_rl_hook hook;
+	int priority;
+};
+
+/* Per network namespace state. */
+struct rl_net {
+	struct rl_config cfg;
+	struct rl_table table;
+	struct nf_hook_ops ops[2];
+	bool hooks_registered;
+};
+
+/* hook.c */
+int rl_hook_register(struct net *net, struct rl_net *rn);
+void rl_hook_unregister(struct net *net, struct rl_net *rn);
+void rl_hook_key_ipv4(struct rl_key *key, __be32 saddr, u8 prefix);
+void rl_hook_key_ipv6(struct rl_key *key, const struct in6_addr *saddr,
+		      u8 prefix);
+
+/* procfs.c */
+int rl_procfs_init(struct net *net, struct rl_net *rn);
+void rl_procfs_exit(struct net *net);
+
+/* main.c */
+int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns);
+const char *rl_main_rate_unit(u64 period_ns);
+const char *rl_main_hook_name(enum nf_rl_hook hook);
+const char *rl_main_full_policy_name(enum nf_rl_full_policy policy);
+
+#endif /* _NF_RATELIMIT_H */

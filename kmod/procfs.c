@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/nf_ratelimit/{stats,entries,config}: read-only views of one
+ * namespace.  Readers take each entry's lock only long enough to copy it, and
+ * walk the table under RCU, so reading never holds up the packet path.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/proc_fs.h>
+#include <linux/rhashtable.h>
+#include <linux/seq_file.h>
+#include <linux/timekeeping.h>
+#include <net/net_namespace.h>
+
+#include "nf_ratelimit.h"
+
+#define RL_PROC_DIR "nf_ratelimit"
+
+static int stats_show(struct seq_file *seq, void *v)
+{
+	struct rl_net *rn = seq->private;
+	struct rl_stats st;
+
+	rl_table_stats(&rn->table, &st);
+	seq_printf(seq, "passed %llu\n", st.passed);
+	seq_printf(seq, "dropped %llu\n", st.dropped);
+	seq_printf(seq, "dry_run_dropped %llu\n", st.dry_run_dropped);
+	seq_printf(seq, "entries %llu\n", st.entries);
+	seq_printf(seq, "max_entries %u\n", rn->cfg.table.max_entries);
+	seq_printf(seq, "table_full %llu\n", st.table_full);
+	seq_printf(seq, "alloc_failed %llu\n", st.alloc_failed);
+	seq_printf(seq, "gc_runs %llu\n", st.gc_runs);
+	seq_printf(seq, "gc_freed %llu\n", st.gc_freed);
+	return 0;
+}
+
+static int config_show(struct seq_file *seq, void *v)
+{
+	const struct rl_net *rn = seq->private;
+	const struct rl_config *c = &rn->cfg;
+	const struct rl_rate *r = &c->table.rate;
+	const char *unit = rl_main_rate_unit(r->period_ns);
+
+	if (unit)
+		seq_printf(seq, "rate %llu/%s\n", r->n, unit);
+	else
+		seq_printf(seq, "rate %llu/%lluns\n", r->n, r->period_ns);
+	seq_printf(seq, "burst %llu\n", r->burst);
+	seq_printf(seq, "v4_prefix %u\n", c->v4_prefix);
+	seq_printf(seq, "v6_prefix %u\n", c->v6_prefix);
+	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
+	seq_printf(seq, "priority %d\n", c->priority);
+	seq_printf(seq, "max_entries %u\n", c->table.max_entries);
+	seq_printf(seq, "buckets %u\n", c->table.buckets);
+	seq_printf(seq, "dry_run %d\n", c->table.dry_run);
+	seq_printf(seq, "full_policy %s\n",
+		   rl_main_full_policy_name(c->table.full_policy));
+	return 0;
+}
+
+/*
+ * The entries file walks the rhashtable from its start on every read() call
+ * and skips to the position reached, as /proc/net/netlink does: simple, and
+ * each read() copies a large buffer, so the walk is repeated only a few
+ * dozen times even for a full table.
+ */
+struct entries_iter {
+	struct seq_net_private p;	/* must be first */
+	struct rhashtable_iter hti;
+	u64 now;
+};
+
+static struct rl_entry *entries_next_entry(struct entries_iter *it)
+{
+	struct rl_entry *e;
+
+	do {
+		e = rhashtable_walk_next(&it->hti);
+	} while (PTR_ERR(e) == -EAGAIN);
+	return IS_ERR(e) ? NULL : e;
+}
+
+static void *entries_start(struct seq_file *seq, loff_t *pos)
+{
+	struct rl_net *rn = pde_data(file_inode(seq->file));
+	struct entries_iter *it = seq->private;
+	struct rl_entry *e = NULL;
+	loff_t n;
+
+	it->now = ktime_get_ns();
+	rhashtable_walk_enter(&rn->table.ht, &it->hti);
+	rhashtable_walk_start(&it->hti);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	for (n = *pos; n; n--) {
+		e = entries_next_entry(it);
+		if (!e)
+			break;
+	}
+	return e;
+}
+
+static void *entries_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return entries_next_entry(seq->private);
+}
+
+static void entries_stop(struct seq_file *seq, void *v)
+{
+	struct entries_iter *it = seq->private;
+
+	rhashtable_walk_stop(&it->hti);
+	rhashtable_walk_exit(&it->hti);
+}
+
+static int entries_show(struct seq_file *seq, void *v)
+{
+	struct rl_net *rn = pde_data(file_inode(seq->file));
+	struct entries_iter *it = seq->private;
+	struct rl_entry_info info;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "source tokens passed dropped idle_ms\n");
+		return 0;
+	}
+	rl_table_entry_info(&rn->table, v, it->now, &info);
+	if (info.key.family == NFPROTO_IPV4)
+		seq_printf(seq, "%pI4/%u", &info.key.addr.v4, info.key.prefix);
+	else
+		seq_printf(seq, "%pI6c/%u", &info.key.addr.v6, info.key.prefix);
+	seq_printf(seq, " %llu %llu %llu %llu\n", info.tokens, info.passed,
+		   info.dropped, div_u64(info.idle_ns, NSEC_PER_MSEC));
+	return 0;
+}
+
+static const struct seq_operations entries_seq_ops = {
+	.start = entries_start,
+	.next = entries_next,
+	.stop = entries_stop,
+	.show = entries_show,
+};
+
+/**
+ * rl_procfs_init() - create /proc/net/nf_ratelimit for a namespace
+ * @net: the namespace
+ * @rn: its state, which the files show
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rl_procfs_init(struct net *net, struct rl_net *rn)
+{
+	struct proc_dir_entry *dir;
+
+	dir = proc_net_mkdir(net, RL_PROC_DIR, net->proc_net);
+	if (!dir)
+		return -ENOMEM;
+	if (!proc_create_net_single("stats", 0444, dir, stats_show, rn) ||
+	    !proc_create_net_single("config", 0444, dir, config_show, rn) ||
+	    !proc_create_net_data("entries", 0444, dir, &entries_seq_ops,
+				  sizeof(struct entries_iter), rn))
+		goto remove_dir;
+	return 0;
+
+remove_dir:
+	remove_proc_subtree(RL_PROC_DIR, net->proc_net);
+	return -ENOMEM;
+}
+
+/**
+ * rl_procfs_exit() - remove /proc/net/nf_ratelimit of a namespace
+ * @net: the namespace
+ *
+ * Waits for readers that are inside one of its files.
+ */
+void rl_procfs_exit(struct net *net)
+{
+	remove_proc_subtree(RL_PROC_DIR, net->proc_net);
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-namespace table of sources.
+ *
+ * An rhashtable gives what the packet path needs: lookups that take no lock
+ * under RCU, inserts that lock one bucket and re-check for the key (so two
+ * CPUs seeing a new source's first packets at once create one entry), and a
+ * table that starts small and grows with use, so an idle namespace costs a
+ * few hundred bytes.  Each entry has its own spinlock for the token update.
+ *
+ * Memory is bounded by an atomic count of entries checked before every insert
+ * and by deferrable garbage collection, which walks the table under RCU and
+ * unlinks idle entries one hash bucket lock at a time, rescheduling between
+ * batches; it never locks the whole table.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/sched.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "table.h"
+
+enum {
+	RL_GC_INTERVAL = HZ,
+	RL_GC_MIN_IDLE_NS = NSEC_PER_SEC,
+	RL_GC_BATCH = 256,		/* entries between cond_resched() */
+};
+
+static struct kmem_cache *entry_cache __read_mostly;
+static hsiphash_key_t hash_key __read_mostly;
+
+/*
+ * rhashtable's hashfn has no table pointer, so the secret key is per module
+ * load and the per-table part is rhashtable's own random seed, which it also
+ * renews on every rehash.  Both go through hsiphash, so neither the bucket
+ * nor collisions can be predicted from outside.
+ */
+static u32 key_hash(const void *data, u32 len, u32 seed)
+{
+	struct {
+		u32 seed;
+		struct rl_key key;
+	} __aligned(HSIPHASH_ALIGNMENT) in = { .seed = seed };
+
+	BUILD_BUG_ON(sizeof(in) != sizeof(u32) + sizeof(struct rl_key));
+	memcpy(&in.key, data, sizeof(in.key));
+	return hsiphash(&in, sizeof(in), &hash_key);
+}
+
+static const struct rhashtable_params entry_params = {
+	.key_len = sizeof(struct rl_key),
+	.key_offset = offsetof(struct rl_entry, key),
+	.head_offset = offsetof(struct rl_entry, node),
+	.hashfn = key_hash,
+	.automatic_shrinking = true,
+};
+
+static void entry_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(entry_cache, container_of(head, struct rl_entry, rcu));
+}
+
+static void entry_init(struct rl_entry *e, const struct rl_key *key,
+		       const struct rl_rate *rate, u64 now)
+{
+	e->key = *key;
+	spin_lock_init(&e->lock);
+	rl_bucket_init(&e->bucket, rate, now);
+	e->passed = 0;
+	e->dropped = 0;
+}
+
+/*
+ * Returns the entry for @key, which a racing CPU may have inserted first,
+ * NULL when the table is full, or an ERR_PTR when memory ran out.
+ */
+static struct rl_entry *entry_create(struct rl_table *t,
+				     const struct rl_key *key, u64 now)
+{
+	struct rl_entry *e, *old;
+
+	/*
+	 * The read first keeps a flood of new sources against a full table
+	 * from bouncing the counter's cache line with inc/dec pairs.
+	 */
+	if (atomic_read(&t->nentries) >= t->cfg.max_entries)
+		return NULL;
+	if (atomic_inc_return(&t->nentries) > t->cfg.max_entries)
+		goto undo_count;
+
+	e = kmem_cache_alloc(entry_cache, GFP_ATOMIC);
+	if (unlikely(!e)) {
+		atomic_dec(&t->nentries);
+		return ERR_PTR(-ENOMEM);
+	}
+	entry_init(e, key, &t->cfg.rate, now);
+
+	old = rhashtable_lookup_get_insert_fast(&t->ht, &e->node, entry_params);
+	if (likely(!old)) {
+		if (t->gc_enabled && !delayed_work_pending(&t->gc_work))
+			queue_delayed_work(system_power_efficient_wq,
+					   &t->gc_work, RL_GC_INTERVAL);
+		return e;
+	}
+
+	/* Lost the race to another CPU, or the table refused (-E2BIG). */
+	kmem_cache_free(entry_cache, e);
+	atomic_dec(&t->nentries);
+	return old;
+
+undo_count:
+	atomic_dec(&t->nentries);
+	return NULL;
+}
+
+/* Counts the verdict and applies dry_run; returns whether to pass. */
+static bool account(struct rl_table *t, bool conforms, bool full, bool nomem)
+{
+	struct rl_pcpu_stats *s = this_cpu_ptr(t->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	if (conforms)
+		u64_stats_inc(&s->passed);
+	else if (t->cfg.dry_run)
+		u64_stats_inc(&s->dry_run_dropped);
+	else
+		u64_stats_inc(&s->dropped);
+	if (full)
+		u64_stats_inc(&s->table_full);
+	if (nomem)
+		u64_stats_inc(&s->alloc_failed);
+	u64_stats_update_end(&s->syncp);
+
+	return conforms || t->cfg.dry_run;
+}
+
+/**
+ * rl_table_lookup() - find the entry of a source
+ * @t: table
+ * @key: masked source
+ *
+ * Context: RCU read side; the entry is valid until it ends.
+ * Return: the entry, or NULL.
+ */
+struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key)
+{
+	return rhashtable_lookup(&t->ht, key, entry_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
+
+/**
+ * rl_table_charge() - charge one packet to its source
+ * @t: table
+ * @key: masked source
+ * @now: current time in ns
+ *
+ * Context: packet path: RCU read side with bottom halves disabled.
+ * Return: true to pass the packet, false to drop it.
+ */
+bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now)
+{
+	bool conforms, full = false, nomem = false;
+	struct rl_entry *e;
+
+	e = rhashtable_lookup(&t->ht, key, entry_params);
+	if (unlikely(!e)) {
+		e = entry_create(t, key, now);
+		if (IS_ERR_OR_NULL(e)) {
+			full = !e || PTR_ERR(e) == -E2BIG;
+			nomem = !full;
+			switch (t->cfg.full_policy) {
+			case NF_RL_FULL_DROP:
+				return account(t, false, full, nomem);
+			case NF_RL_FULL_ACCEPT:
+				return account(t, true, full, nomem);
+			default:
+				e = &t->overflow;
+			}
+		}
+	}
+
+	spin_lock(&e->lock);
+	conforms = rl_bucket_charge(&e->bucket, &t->cfg.rate, now);
+	if (conforms)
+		e->passed++;
+	else
+		e->dropped++;
+	spin_unlock(&e->lock);
+
+	return account(t, conforms, full, nomem);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
+
+static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
+{
+	u64 last;
+
+	spin_lock_bh(&e->lock);
+	last = e->bucket.last_ns;
+	spin_unlock_bh(&e->lock);
+	return now > last && now - last > t->idle_ns;
+}
+
+/**
+ * rl_table_gc() - free the entries that have been idle long enough
+ * @t: table
+ * @now: current time in ns
+ *
+ * An entry is idle once its bucket would have refilled completely (at least
+ * RL_GC_MIN_IDLE_NS): forgetting it then changes nothing a later packet sees.
+ * A packet that found the entry just before it was unlinked charges a bucket
+ * that is about to go, which only forgets a full bucket's worth of history.
+ *
+ * Context: process context; sleeps.
+ * Return: the number of entries freed.
+ */
+unsigned int rl_table_gc(struct rl_table *t, u64 now)
+{
+	struct rhashtable_iter iter;
+	unsigned int freed = 0, seen = 0;
+	struct rl_entry *e;
+
+	might_sleep();
+	rhashtable_walk_enter(&t->ht, &iter);
+	rhashtable_walk_start(&iter);
+	while ((e = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(e)) {
+			if (PTR_ERR(e) == -EAGAIN)
+				continue;	/* resized under us: rewalk */
+			break;
+		}
+		if (entry_idle(t, e, now) &&
+		    !rhashtable_remove_fast(&t->ht, &e->node, entry_params)) {
+			atomic_dec(&t->nentries);
+			call_rcu(&e->rcu, entry_free_rcu);
+			freed++;
+		}
+		if (++seen % RL_GC_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+
+	atomic64_inc(&t->gc_runs);
+	atomic64_add(freed, &t->gc_freed);
+	return freed;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_gc);
+
+static void gc_work_fn(struct work_struct *work)
+{
+	struct rl_table *t = container_of(to_delayed_work(work),
+					  struct rl_table, gc_work);
+
+	rl_table_gc(t, ktime_get_ns());
+	/* An insert racing with this check queues the work itself. */
+	if (atomic_read(&t->nentries))
+		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
+				   RL_GC_INTERVAL);
+}
+
+/**
+ * rl_table_init() - set up an empty table
+ * @t: table
+ * @cfg: validated configuration, copied
+ * @now: current time in ns, the start of the overflow bucket
+ *
+ * Garbage collection stays off until rl_table_start_gc(), so that tests can
+ * drive rl_table_gc() with their own clock.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now)
+{
+	struct rhashtable_params params = entry_params;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->cfg = *cfg;
+	t->idle_ns = max_t(u64, cfg->rate.fill_ns, RL_GC_MIN_IDLE_NS);
+	atomic_set(&t->nentries, 0);
+	atomic64_set(&t->gc_runs, 0);
+	atomic64_set(&t->gc_freed, 0);
+	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);
+	entry_init(&t->overflow, &(struct rl_key){}, &cfg->rate, now);
+
+	t->stats = netdev_alloc_pcpu_stats(struct rl_pcpu_stats);
+	if (!t->stats)
+		return -ENOMEM;
+
+	params.max_size = cfg->buckets;
+	err = rhashtable_init(&t->ht, &params);
+	if (err)
+		goto free_stats;
+	return 0;
+
+free_stats:
+	free_percpu(t->stats);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_init);
+
+/**
+ * rl_table_start_gc() - let idle entries be collected from now on
+ * @t: table
+ */
+void rl_table_start_gc(struct rl_table *t)
+{
+	WRITE_ONCE(t->gc_enabled, true);
+	if (atomic_read(&t->nentries))
+		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
+				   RL_GC_INTERVAL);
+}
+
+static void entry_free_now(void *ptr, void *arg)
+{
+	kmem_cache_free(entry_cache, ptr);
+}
+
+/**
+ * rl_table_destroy() - free a table and all its entries
+ * @t: table
+ *
+ * Context: process context, after the last packet-path reader is gone (the
+ * hooks are unregistered and an RCU grace period has passed).  Entries that
+ * GC queued for RCU freeing may still be pending: rcu_barrier() before
+ * rl_table_module_exit() waits for them.
+ */
+void rl_table_destroy(struct rl_table *t)
+{
+	WRITE_ONCE(t->gc_enabled, false);
+	cancel_delayed_work_sync(&t->gc_work);
+	rhashtable_free_and_destroy(&t->ht, entry_free_now, NULL);
+	free_percpu(t->stats);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_destroy);
+
+/**
+ * rl_table_stats() - sum the counters of a table
+ * @t: table
+ * @st: filled in
+ */
+void rl_table_stats(struct rl_table *t, struct rl_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		const struct rl_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
+		u64 passed, dropped, dry, full, nomem;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			passed = u64_stats_read(&s->passed);
+			dropped = u64_stats_read(&s->dropped);
+			dry = u64_stats_read(&s->dry_run_dropped);
+			full = u64_stats_read(&s->table_full);
+			nomem = u64_stats_read(&s->alloc_failed);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		st->passed += passed;
+		st->dropped += dropped;
+		st->dry_run_dropped += dry;
+		st->table_full += full;
+		st->alloc_failed += nomem;
+	}
+	st->entries = atomic_read(&t->nentries);
+	st->gc_runs = atomic64_read(&t->gc_runs);
+	st->gc_freed = atomic64_read(&t->gc_freed);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_stats);
+
+/**
+ * rl_table_entry_info() - take a consistent copy of an entry
+ * @t: table the entry belongs to
+ * @e: entry, kept alive by the caller's RCU read side
+ * @now: current time in ns
+ * @info: filled in
+ */
+void rl_table_entry_info(struct rl_table *t, struct rl_entry *e, u64 now,
+			 struct rl_entry_info *info)
+{
+	info->key = e->key;
+	spin_lock_bh(&e->lock);
+	info->tokens = rl_bucket_tokens(&e->bucket, &t->cfg.rate, now);
+	info->passed = e->passed;
+	info->dropped = e->dropped;
+	info->idle_ns = now > e->bucket.last_ns ? now - e->bucket.last_ns : 0;
+	spin_unlock_bh(&e->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_entry_info);
+
+/**
+ * rl_table_module_init() - create what all tables share
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int rl_table_module_init(void)
+{
+	get_random_bytes(&hash_key, sizeof(hash_key));
+	entry_cache = KMEM_CACHE(rl_entry, 0);
+	return entry_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * rl_table_module_exit() - destroy what all tables share
+ *
+ * Context: after rcu_barrier(), so that no entry is still waiting to be freed.
+ */
+void rl_table_module_exit(void)
+{
+	kmem_cache_destroy(entry_cache);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NF_RL_TABLE_H
+#define _NF_RL_TABLE_H
+
+#include <linux/in6.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock_types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/nf_ratelimit.h>
+
+#include "bucket.h"
+
+/*
+ * A source, already masked to its aggregation prefix.  Compared with memcmp
+ * by the hash table, so every byte, padding included, must be initialised.
+ */
+struct rl_key {
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} addr;
+	u8 family;
+	u8 prefix;
+	u8 pad[2];
+};
+
+struct rl_entry {
+	struct rhash_head node;
+	struct rl_key key;
+	spinlock_t lock;		/* protects bucket and counters */
+	struct rl_bucket bucket;
+	u64 passed;
+	u64 dropped;
+	struct rcu_head rcu;
+};
+
+struct rl_table_cfg {
+	struct rl_rate rate;
+	u32 max_entries;
+	u32 buckets;			/* upper bound on the hash table size */
+	enum nf_rl_full_policy full_policy;
+	bool dry_run;
+};
+
+struct rl_pcpu_stats {
+	u64_stats_t passed;
+	u64_stats_t dropped;
+	u64_stats_t dry_run_dropped;
+	u64_stats_t table_full;
+	u64_stats_t alloc_failed;
+	struct u64_stats_sync syncp;
+};
+
+struct rl_stats {
+	u64 passed;
+	u64 dropped;
+	u64 dry_run_dropped;
+	u64 table_full;
+	u64 alloc_failed;
+	u64 entries;
+	u64 gc_runs;
+	u64 gc_freed;
+};
+
+struct rl_table {
+	struct rhashtable ht;
+	struct rl_table_cfg cfg;
+	u64 idle_ns;			/* GC frees entries idle this long */
+	atomic_t nentries;
+	bool gc_enabled;
+	struct rl_pcpu_stats __percpu *stats;
+	struct delayed_work gc_work;
+	atomic64_t gc_runs;
+	atomic64_t gc_freed;
+	/* New sources share this one when the table is full (policy shared). */
+	struct rl_entry overflow;
+};
+
+/* A consistent copy of one entry, for display. */
+struct rl_entry_info {
+	struct rl_key key;
+	u64 tokens;
+	u64 passed;
+	u64 dropped;
+	u64 idle_ns;
+};
+
+int rl_table_module_init(void);
+void rl_table_module_exit(void);
+
+int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now);
+void rl_table_start_gc(struct rl_table *t);
+void rl_table_destroy(struct rl_table *t);
+bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now);
+unsigned int rl_table_gc(struct rl_table *t, u64 now);
+void rl_table_stats(struct rl_table *t, struct rl_stats *st);
+void rl_table_entry_info(struct rl_table *t, struct rl_entry *e, u64 now,
+			 struct rl_entry_info *info);
+struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key);
+
+#endif /* _NF_RL_TABLE_H */
