@@ -156,6 +156,7 @@ const char *rl_main_rate_unit(u64 period_ns)
 			return rate_units[i].name;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(rl_main_rate_unit);
 
 /**
  * rl_main_hook_name() - name of a hook point
@@ -167,6 +168,7 @@ const char *rl_main_hook_name(enum nf_rl_hook h)
 {
 	return hook_names[h];
 }
+EXPORT_SYMBOL_IF_KUNIT(rl_main_hook_name);
 
 /**
  * rl_main_full_policy_name() - name of a full-table policy
@@ -178,6 +180,7 @@ const char *rl_main_full_policy_name(enum nf_rl_full_policy p)
 {
 	return full_policy_names[p];
 }
+EXPORT_SYMBOL_IF_KUNIT(rl_main_full_policy_name);
 
 static int match_name(const char * const *names, int n, const char *s)
 {

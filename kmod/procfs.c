@@ -17,9 +17,15 @@
 
 #define RL_PROC_DIR "nf_ratelimit"
 
+/* Each file's data is its namespace's rl_net; seq->private is the net. */
+static struct rl_net *seq_rl_net(struct seq_file *seq)
+{
+	return pde_data(file_inode(seq->file));
+}
+
 static int stats_show(struct seq_file *seq, void *v)
 {
-	struct rl_net *rn = seq->private;
+	struct rl_net *rn = seq_rl_net(seq);
 	struct rl_stats st;
 
 	rl_table_stats(&rn->table, &st);
@@ -37,7 +43,7 @@ static int stats_show(struct seq_file *seq, void *v)
 
 static int config_show(struct seq_file *seq, void *v)
 {
-	const struct rl_net *rn = seq->private;
+	const struct rl_net *rn = seq_rl_net(seq);
 	const struct rl_config *c = &rn->cfg;
 	const struct rl_rate *r = &c->table.rate;
 	const char *unit = rl_main_rate_unit(r->period_ns);
@@ -83,7 +89,7 @@ static struct rl_entry *entries_next_entry(struct entries_iter *it)
 
 static void *entries_start(struct seq_file *seq, loff_t *pos)
 {
-	struct rl_net *rn = pde_data(file_inode(seq->file));
+	struct rl_net *rn = seq_rl_net(seq);
 	struct entries_iter *it = seq->private;
 	struct rl_entry *e = NULL;
 	loff_t n;
@@ -117,7 +123,7 @@ static void entries_stop(struct seq_file *seq, void *v)
 
 static int entries_show(struct seq_file *seq, void *v)
 {
-	struct rl_net *rn = pde_data(file_inode(seq->file));
+	struct rl_net *rn = seq_rl_net(seq);
 	struct entries_iter *it = seq->private;
 	struct rl_entry_info info;
 

@@ -18,7 +18,9 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 [ -f "$tarball" ] || { echo "missing $tarball (run tools/install-deps.sh)" >&2; exit 1; }
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
+# Bump when the way the kernel is built changes (not for edits to comments).
+recipe=1
+key=$( (cat "$frag"; echo "recipe $recipe") | sha256sum | cut -c1-12)
 dir=$cache/linux-$srcver-$key
 
 if [ -f "$dir/.nf_rl_done" ]; then

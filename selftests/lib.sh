@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers of the nf_ratelimit selftests, sourced by each test.
+#
+# Topology (every test; traffic never leaves these two namespaces):
+#
+#   +--------------------------+          +----------------------------+
+#   | netns rl-src             |          | netns rl-dst               |
+#   |   rl_flood (AF_PACKET,   |          |   nf_ratelimit hooks       |
+#   |   any source address)   |          |   rl_sink (UDP :9000)      |
+#   |                          |          |                            |
+#   |   veth-src ------------------------------ veth-dst             |
+#   |   198.51.100.1/24        |          |   198.51.100.2/24          |
+#   |   2001:db8::1/64         |          |   2001:db8::2/64           |
+#   +--------------------------+          +----------------------------+
+#
+# Sources are sent from the documentation and benchmarking ranges
+# (203.0.113.0/24, 198.18.0.0/15, 2001:db8::/32), never configured anywhere.
+
+# The test VM's busybox runs its own applets before anything in PATH, and its
+# ip knows no namespaces: it points NF_RL_IP at iproute2's.
+if [ -n "$NF_RL_IP" ]; then
+	ip() { "$NF_RL_IP" "$@"; }
+fi
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+SRC=rl-src
+DST=rl-dst
+DST4=198.51.100.2
+DST6=2001:db8::2
+NF_RL_KO=${NF_RL_KO:-/lib/nf_ratelimit/nf_ratelimit.ko}
+BIN=$(cd "$(dirname "$0")" && pwd)/bin
+TMP=$(mktemp -d)
+
+# Minimal KTAP output, after tools/testing/selftests/kselftest/ktap_helpers.sh
+# (Linux 6.9 and later; Debian 12's 6.1 sources predate it).
+ktap_n=0
+ktap_failed=0
+ktap_header() { echo "TAP version 13"; echo "1..$1"; }
+ktap_result() {	# ktap_result 0|1 DESCRIPTION
+	ktap_n=$((ktap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $ktap_n $2"
+	else
+		echo "not ok $ktap_n $2"
+		ktap_failed=$((ktap_failed + 1))
+	fi
+}
+# In the project's own VMs (NF_RL_STRICT=1) nothing may be missing: a skip
+# there would hide a broken harness, so it fails instead.
+ktap_skip_all() {
+	echo "1..0 # SKIP $1"
+	[ -n "$NF_RL_STRICT" ] && exit $KSFT_FAIL
+	exit $KSFT_SKIP
+}
+ktap_finish() {
+	echo "# $ktap_n checks, $ktap_failed failed"
+	[ "$ktap_failed" -eq 0 ] && exit $KSFT_PASS
+	exit $KSFT_FAIL
+}
+diag() { echo "# $*"; }
+
+# check DESCRIPTION COMMAND...: one KTAP point from a command's status.
+check() {
+	desc=$1
+	shift
+	"$@"
+	ktap_result $? "$desc"
+}
+
+# within VALUE LOW HIGH (integers; LOW and HIGH may be fractional)
+within() {
+	awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'
+}
+
+cleanup() {
+	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
+	ip netns del $SRC 2>/dev/null
+	ip netns del $DST 2>/dev/null
+	rmmod nf_ratelimit 2>/dev/null
+	rm -rf "$TMP"
+}
+
+require() {
+	[ "$(id -u)" = 0 ] || ktap_skip_all "must run as root"
+	[ -f "$NF_RL_KO" ] || ktap_skip_all "$NF_RL_KO not found"
+	[ -x "$BIN/rl_flood" ] && [ -x "$BIN/rl_sink" ] ||
+		ktap_skip_all "rl_flood and rl_sink not built"
+	err=$(ip netns add rl-probe 2>&1) || ktap_skip_all "no network namespaces: $err"
+	ip netns del rl-probe
+}
+
+load() {	# load PARAM=VALUE...
+	rmmod nf_ratelimit 2>/dev/null
+	insmod "$NF_RL_KO" "$@"
+}
+
+# setup_topology [noipv6]: with noipv6, the namespaces send no IPv6 at all
+# (no DAD, router solicitations or MLD), for tests that count every packet.
+setup_topology() {
+	ip netns add $SRC || return 1
+	ip netns add $DST || return 1
+	for ns in $SRC $DST; do
+		ip netns exec $ns sh -c '
+			echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter
+			echo 0 > /proc/sys/net/ipv4/conf/default/rp_filter'
+		if [ "$1" = noipv6 ]; then
+			ip netns exec $ns sh -c '
+				echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+				echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6'
+		fi
+	done
+	ip -n $SRC link add veth-src type veth peer name veth-dst netns $DST || return 1
+	ip -n $SRC addr add 198.51.100.1/24 dev veth-src
+	ip -n $DST addr add $DST4/24 dev veth-dst
+	if [ "$1" != noipv6 ]; then
+		ip -n $SRC addr add 2001:db8::1/64 dev veth-src nodad
+		ip -n $DST addr add $DST6/64 dev veth-dst nodad
+	fi
+	ip -n $SRC link set veth-src up
+	ip -n $DST link set veth-dst up
+	ip -n $SRC link set lo up
+	ip -n $DST link set lo up
+	DSTMAC=$(ip -n $DST link show veth-dst | awk '/link\/ether/ { print $2 }')
+}
+
+start_sink() {
+	rm -f "$TMP/ready"
+	ip netns exec $DST "$BIN/rl_sink" -f "$TMP/ready" >"$TMP/sink" &
+	sink_pid=$!
+	i=0
+	while [ ! -e "$TMP/ready" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$TMP/ready" ]
+}
+
+# stop_sink: waits for the packets in flight, then ends the sink so that
+# $TMP/sink holds its per-source counts.
+stop_sink() {
+	sleep 0.5
+	kill "$sink_pid"
+	wait "$sink_pid"
+	sink_pid=
+}
+
+sink_count() {	# sink_count ADDR
+	awk -v a="$1" '$1 == a { c = $2 } END { print c + 0 }' "$TMP/sink"
+}
+
+sink_total() {
+	awk '{ c += $2 } END { print c + 0 }' "$TMP/sink"
+}
+
+# flood OUTFILE rl_flood-args...: send from rl-src; OUTFILE gets, per source,
+# "ADDR SENT FIRST_NS LAST_NS MAXGAP_NS".
+flood() {
+	out=$1
+	shift
+	ip netns exec $SRC "$BIN/rl_flood" -i veth-src -m "$DSTMAC" "$@" >"$out"
+}
+
+# flood_back OUTFILE rl_flood-args...: the same, from rl-dst towards rl-src.
+flood_back() {
+	out=$1
+	shift
+	mac=$(ip -n $SRC link show veth-src | awk '/link\/ether/ { print $2 }')
+	ip netns exec $DST "$BIN/rl_flood" -i veth-dst -m "$mac" "$@" >"$out"
+}
+
+# A flood's per-source columns, by address: sent|first|last|maxgap.
+flood_field() {	# flood_field OUTFILE ADDR FIELD
+	awk -v a="$2" -v f="$3" 'BEGIN { c["sent"] = 2; c["first"] = 3; c["last"] = 4; c["maxgap"] = 5 }
+		$1 == a { print $c[f] }' "$1"
+}
+
+rl_stat() {	# rl_stat NAME [NETNS]: a counter of /proc/net/nf_ratelimit/stats
+	ip netns exec "${2:-$DST}" awk -v k="$1" '$1 == k { print $2 }' \
+		/proc/net/nf_ratelimit/stats
+}
+
+rl_entry() {	# rl_entry SOURCE/PREFIX FIELD [NETNS]: FIELD is tokens|passed|dropped
+	ip netns exec "${3:-$DST}" awk -v s="$1" -v f="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == s { print $col[f]; found = 1 }
+		END { if (!found) print "none" }' /proc/net/nf_ratelimit/entries
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of nf_ratelimit, from a bare Debian 12 machine.
+#
+#  1. install missing packages; build the debug test kernel (cached in
+#     /var/cache/nf_ratelimit, about 6 minutes the first time);
+#  2. build the module for Debian's stock kernel and for the debug kernel,
+#     and the selftest programs;
+#  3. lint: sparse and checkpatch --strict;
+#  4. boot the stock kernel: selftests;
+#  5. boot the debug kernel: KUnit, selftests, then KASAN/lockdep/kmemleak
+#     checks of the kernel log;
+#  6. print every result and "N passed, M failed, K skipped".
+#
+# NF_RL_TESTS="a.sh b.sh" limits the selftests; NF_RL_KERNELS="stock" or
+# "debug" limits the kernels.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=$top/.build/results
+rm -rf "$out"
+mkdir -p "$out"
+kernels=${NF_RL_KERNELS:-stock debug}
+step() { echo "==> $*" >&2; }
+
+step "dependencies"
+tools/install-deps.sh
+stock=$(tools/stock-kernel.sh)
+debug=$(tools/build-debug-kernel.sh)
+
+step "selftest programs"
+mkdir -p .build/bin
+for p in rl_flood rl_sink; do
+	gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -static \
+		-o ".build/bin/$p" "selftests/$p.c"
+done
+
+results=()
+for k in $kernels; do
+	case $k in
+	stock)
+		step "module for Debian's kernel $stock"
+		mods=$(tools/build-module.sh stock "/usr/src/linux-headers-$stock")
+		step "VM: $stock, selftests"
+		tools/vm/run.sh -k "/boot/vmlinuz-$stock" -m selftests \
+			-o "$out/stock" -b .build/bin -t "${NF_RL_TESTS:-}" \
+			-M "$mods/nf_ratelimit.ko" \
+			-x "/lib/modules/$stock/kernel/drivers/net/veth.ko" ||
+			echo "not ok 1 vm: the stock kernel VM ran to the end" >>"$out/stock/results.ktap"
+		results+=("stock=$out/stock/results.ktap")
+		;;
+	debug)
+		step "module for the debug kernel"
+		mods=$(tools/build-module.sh debug "$debug")
+		step "lint"
+		tools/lint.sh "$debug" >"$out/lint.ktap" || true
+		results+=("lint=$out/lint.ktap")
+		step "VM: debug kernel, KUnit and selftests"
+		tools/vm/run.sh -k "$debug/arch/x86/boot/bzImage" \
+			-m kunit,selftests,debugchecks -o "$out/debug" \
+			-b .build/bin -t "${NF_RL_TESTS:-}" \
+			-M "$mods/nf_ratelimit.ko" -M "$mods/nf_ratelimit_kunit.ko" ||
+			echo "not ok 1 vm: the debug kernel VM ran to the end" >>"$out/debug/results.ktap"
+		results+=("debug=$out/debug/results.ktap")
+		;;
+	esac
+done
+
+step "results (details: $out/*/results.ktap, console.log)"
+tools/ktap-summary.sh "${results[@]}"

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian 12 packages that building and testing nf_ratelimit need,
+# and only those that are missing.  Safe to run again; needs root.
+set -euo pipefail
+
+pkgs=(
+	make gcc libc6-dev		# module and test programs
+	linux-headers-amd64		# build against Debian's kernel
+	linux-image-amd64		# ... and boot it in the VM
+	linux-source-6.1		# the debug test kernel
+	bc bison flex libelf-dev libssl-dev cpio	# building that kernel
+	qemu-system-x86 busybox-static iproute2 kmod	# the VM
+	sparse				# make lint
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks of the module, as KTAP: sparse (C=2) over every file, and
+# checkpatch.pl --strict (from the kernel source tree KDIR) over every source.
+#
+#   lint.sh KDIR
+set -uo pipefail
+
+kdir=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$top/.build/lint
+n=0 failed=0
+
+point() {	# point STATUS DESCRIPTION LOGFILE
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		sed 's/^/# /' "$3"
+		echo "not ok $n $2"
+		failed=1
+	fi
+}
+
+rm -rf "$dir" && mkdir -p "$dir"
+cp -r "$top/kmod" "$top/Kbuild" "$dir/"
+make -C "$kdir" M="$dir" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
+	>"$dir/sparse.raw" 2>&1
+rc=$?
+# sparse reports as "file:line:col: warning|error: ..."
+grep -E "^[^ ]+:[0-9]+:[0-9]+: (warning|error):" "$dir/sparse.raw" >"$dir/sparse.log"
+[ $rc -eq 0 ] && [ ! -s "$dir/sparse.log" ]
+point $? "lint: sparse C=2 is clean" "$dir/sparse.log"
+
+files=$(cd "$top" && git ls-files 'kmod/*.[ch]' 'kmod/**/*.[ch]' 2>/dev/null ||
+	find kmod -name '*.[ch]')
+(cd "$top" && "$kdir/scripts/checkpatch.pl" --strict --no-tree --terse \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) >"$dir/checkpatch.log" 2>&1
+point $? "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
+exit $failed

@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM.  Prints one flat KTAP stream: one test point per
+# KUnit case and per selftest script, then the kernel-log checks on a debug
+# kernel.  Usage: guest_run.sh MODE, MODE a comma list of kunit, selftests,
+# debugchecks, demo.
+
+LIB=/lib/nf_ratelimit
+n=0
+mode=",$1,"
+
+point() {	# point ok|not ok NAME [# SKIP reason]
+	n=$((n + 1))
+	echo "$1 $n $2"
+}
+
+# Modules the tests need that a stock kernel builds as modules (veth).
+for ko in "$LIB"/extra/*.ko; do
+	[ -e "$ko" ] && insmod "$ko"
+done
+
+echo "KTAP version 1"
+echo "# kernel $(uname -r), $(nproc) CPUs"
+
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo clear >/sys/kernel/debug/kmemleak
+fi
+dmesg -c >/dev/null
+
+case "$mode" in *,kunit,*)
+	if ! insmod "$LIB/nf_ratelimit.ko" || ! insmod "$LIB/nf_ratelimit_kunit.ko"; then
+		point "not ok" "kunit: loading the modules"
+	else
+		for res in /sys/kernel/debug/kunit/nf_ratelimit_*/results; do
+			suite=$(basename "$(dirname "$res")")
+			sed 's/^/# /' "$res"
+			# Case lines are indented once under their suite.
+			sed -n 's/^    \(not ok\|ok\) [0-9]* \(- \)\{0,1\}\([^ #]*\)\(.*\)$/\1|\3|\4/p' "$res" |
+			while IFS='|' read -r verdict name rest; do
+				n=$((n + 1))
+				echo "$verdict $n kunit: $suite.$name$rest"
+			done >/tmp/kunit_points
+			cat /tmp/kunit_points
+			n=$((n + $(wc -l </tmp/kunit_points)))
+		done
+		rmmod nf_ratelimit_kunit && rmmod nf_ratelimit ||
+			point "not ok" "kunit: unloading the modules"
+	fi
+esac
+
+case "$mode" in *,selftests,*)
+	cd /selftests || exit 1
+	export NF_RL_STRICT=1 NF_RL_IP=/usr/sbin/ip
+	for t in ${NF_RL_TESTS:-*.sh}; do
+		[ "$t" = lib.sh ] && continue
+		out=/tmp/$t.out
+		./"$t" >"$out" 2>&1
+		rc=$?
+		sed 's/^/# /' "$out"
+		case $rc in
+		0) point "ok" "selftests: $t" ;;
+		4) point "ok" "selftests: $t # SKIP" ;;
+		*) point "not ok" "selftests: $t # exit=$rc" ;;
+		esac
+		# A test that left the module loaded must not spoil the next one.
+		rmmod nf_ratelimit 2>/dev/null
+	done
+esac
+
+case "$mode" in *,demo,*)
+	/selftests/demo.sh
+esac
+
+case "$mode" in *,debugchecks,*)
+	pattern='BUG:|WARNING:|UBSAN:|KASAN|lockdep|circular locking|recursive locking|inconsistent lock state|suspicious RCU|sleeping function called|Objects remaining|general protection|Oops|Call Trace'
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		# kmemleak only reports objects older than 5 s: scan, wait, scan.
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 6
+		echo scan >/sys/kernel/debug/kmemleak
+		leaks=$(cat /sys/kernel/debug/kmemleak)
+		if [ -n "$leaks" ]; then
+			echo "$leaks" | sed 's/^/# /'
+			point "not ok" "debug: kmemleak found no leak"
+		else
+			point "ok" "debug: kmemleak found no leak"
+		fi
+	fi
+	if dmesg | grep -E "$pattern" >/tmp/splat; then
+		dmesg | sed 's/^/# /'
+		point "not ok" "debug: no KASAN, lockdep, RCU or UBSAN report in the kernel log"
+	else
+		point "ok" "debug: no KASAN, lockdep, RCU or UBSAN report in the kernel log"
+	fi
+esac
+
+echo "1..$n"
