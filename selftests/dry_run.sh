@@ -10,7 +10,7 @@ require
 trap cleanup EXIT
 ktap_header 6
 
-load rate=10 burst=10 dry_run=1 || exit $KSFT_FAIL
+load rate=1/second burst=10 dry_run=1 || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
 start_sink || exit $KSFT_FAIL
 flood "$TMP/f" -d $DST4 -s 203.0.113.7 -c 300 -r 1000

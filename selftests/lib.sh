@@ -78,7 +78,7 @@ within() {
 }
 
 cleanup() {
-	[ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null
+	[ -n "$sink_pid" ] && kill "$(cat "$TMP/ready")" 2>/dev/null
 	ip netns del $SRC 2>/dev/null
 	ip netns del $DST 2>/dev/null
 	rmmod nf_ratelimit 2>/dev/null
@@ -144,7 +144,7 @@ start_sink() {
 # $TMP/sink holds its per-source counts.
 stop_sink() {
 	sleep 0.5
-	kill "$sink_pid"
+	kill "$(cat "$TMP/ready")"
 	wait "$sink_pid"
 	sink_pid=
 }

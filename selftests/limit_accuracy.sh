@@ -3,12 +3,14 @@
 #
 # Four IPv4 sources flood rl-dst at once: each gets burst + rate * t through,
 # by the receiver's count and by the module's own entry.  A fifth source sends
-# below the rate during the flood and loses nothing.  (Topology: lib.sh.)
+# below the rate during the flood and loses nothing.  The burst is ten
+# seconds of rate, so that no entry goes idle long enough for GC to forget
+# it before it is read.  (Topology: lib.sh.)
 
 . "$(dirname "$0")/lib.sh"
 
 RATE=50
-BURST=50
+BURST=500
 HEAVY="203.0.113.1 203.0.113.2 203.0.113.3 203.0.113.4"
 LIGHT=203.0.113.100
 

@@ -3,12 +3,13 @@
 #
 # IPv6 limiting and prefix aggregation: with v6_prefix=64 and v4_prefix=24,
 # four addresses of one /64 (or one /24) share a bucket, while a source in
-# another prefix keeps its own.  (Topology: lib.sh.)
+# another prefix keeps its own.  A burst of five seconds of rate keeps the
+# entries from going idle before they are read.  (Topology: lib.sh.)
 
 . "$(dirname "$0")/lib.sh"
 
 RATE=20
-BURST=20
+BURST=100
 
 require
 trap cleanup EXIT

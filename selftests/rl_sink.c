@@ -6,8 +6,9 @@
  *   rl_sink [-P PORT] [-f READYFILE]
  *
  * Runs until SIGTERM or SIGINT, then prints "ADDR COUNT" per source.  The
- * ready file is created once the socket is bound, so a test can start
- * sending only when nothing would be missed.
+ * ready file is written, with the sink's pid, once the socket is bound, so a
+ * test can start sending only when nothing would be missed, and can signal
+ * the sink itself rather than a wrapper (ip netns exec, a shell).
  */
 
 #include <arpa/inet.h>
@@ -96,10 +97,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (ready) {
-		FILE *f = fopen(ready, "w");
+		char tmp[4096];
+		FILE *f;
 
-		if (f)
-			fclose(f);
+		/* Written then renamed: the file appears complete or not at all. */
+		snprintf(tmp, sizeof(tmp), "%s.tmp", ready);
+		f = fopen(tmp, "w");
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) ||
+		    rename(tmp, ready)) {
+			perror(ready);
+			return 1;
+		}
 	}
 
 	while (!stop) {

@@ -23,12 +23,16 @@ recipe=1
 key=$( (cat "$frag"; echo "recipe $recipe") | sha256sum | cut -c1-12)
 dir=$cache/linux-$srcver-$key
 
+mkdir -p "$cache"
+# One build at a time per cache: a second caller waits, then reuses it.
+exec 9>"$cache/.lock"
+flock 9
+
 if [ -f "$dir/.nf_rl_done" ]; then
 	echo "$dir"
 	exit 0
 fi
 
-mkdir -p "$cache"
 # A half-built tree (no marker) from an interrupted run is started afresh.
 rm -rf "$dir"
 mkdir -p "$dir"
