@@ -6,8 +6,8 @@
 #ifndef _NF_RL_COMPAT_H
 #define _NF_RL_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/export.h>
+#include <linux/version.h>
 
 /*
  * <kunit/visibility.h> arrived in 6.2; until then, provide the same way of

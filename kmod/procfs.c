@@ -88,6 +88,7 @@ static struct rl_entry *entries_next_entry(struct entries_iter *it)
 }
 
 static void *entries_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
 {
 	struct rl_net *rn = seq_rl_net(seq);
 	struct entries_iter *it = seq->private;
@@ -114,6 +115,7 @@ static void *entries_next(struct seq_file *seq, void *v, loff_t *pos)
 }
 
 static void entries_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
 {
 	struct entries_iter *it = seq->private;
 

@@ -8,8 +8,8 @@
  * table that starts small and grows with use, so an idle namespace costs a
  * few hundred bytes.  Each entry has its own spinlock for the token update.
  *
- * Memory is bounded by an atomic count of entries checked before every insert
- * and by deferrable garbage collection, which walks the table under RCU and
+ * Memory is bounded by a count of entries checked before every insert and by
+ * deferrable garbage collection, which walks the table under RCU and
  * unlinks idle entries one hash bucket lock at a time, rescheduling between
  * batches; it never locks the whole table.
  */
@@ -81,45 +81,58 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
 
 /*
  * Returns the entry for @key, which a racing CPU may have inserted first,
- * NULL when the table is full, or an ERR_PTR when memory ran out.
+ * NULL when the table is full, or an ERR_PTR when memory ran out or the hash
+ * table refused.  Inserts are serialised by insert_lock and re-check for the
+ * key under it, so the first packets of one source racing on two CPUs create
+ * one entry, and the count check cannot turn away a source whose entry the
+ * other CPU is creating.  Only new sources take the lock, and none once the
+ * table is full.
  */
 static struct rl_entry *entry_create(struct rl_table *t,
 				     const struct rl_key *key, u64 now)
 {
-	struct rl_entry *e, *old;
+	struct rl_entry *e;
+	int err;
 
-	/*
-	 * The read first keeps a flood of new sources against a full table
-	 * from bouncing the counter's cache line with inc/dec pairs.
-	 */
+	/* Unlocked first look: a spoofed flood against a full table stops here. */
 	if (atomic_read(&t->nentries) >= t->cfg.max_entries)
-		return NULL;
-	if (atomic_inc_return(&t->nentries) > t->cfg.max_entries)
-		goto undo_count;
+		goto recheck_full;
 
+	spin_lock(&t->insert_lock);
+	e = rhashtable_lookup(&t->ht, key, entry_params);
+	if (e)
+		goto unlock;
+	if (atomic_read(&t->nentries) >= t->cfg.max_entries) {
+		e = NULL;
+		goto unlock;
+	}
 	e = kmem_cache_alloc(entry_cache, GFP_ATOMIC);
 	if (unlikely(!e)) {
-		atomic_dec(&t->nentries);
-		return ERR_PTR(-ENOMEM);
+		e = ERR_PTR(-ENOMEM);
+		goto unlock;
 	}
 	entry_init(e, key, &t->cfg.rate, now);
-
-	old = rhashtable_lookup_get_insert_fast(&t->ht, &e->node, entry_params);
-	if (likely(!old)) {
-		if (t->gc_enabled && !delayed_work_pending(&t->gc_work))
-			queue_delayed_work(system_power_efficient_wq,
-					   &t->gc_work, RL_GC_INTERVAL);
-		return e;
+	err = rhashtable_insert_fast(&t->ht, &e->node, entry_params);
+	if (unlikely(err)) {
+		kmem_cache_free(entry_cache, e);
+		e = ERR_PTR(err);
+		goto unlock;
 	}
+	atomic_inc(&t->nentries);
+	spin_unlock(&t->insert_lock);
 
-	/* Lost the race to another CPU, or the table refused (-E2BIG). */
-	kmem_cache_free(entry_cache, e);
-	atomic_dec(&t->nentries);
-	return old;
+	if (t->gc_enabled && !delayed_work_pending(&t->gc_work))
+		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
+				   RL_GC_INTERVAL);
+	return e;
 
-undo_count:
-	atomic_dec(&t->nentries);
-	return NULL;
+unlock:
+	spin_unlock(&t->insert_lock);
+	return e;
+
+recheck_full:
+	/* The source may have been inserted since our lookup missed. */
+	return rhashtable_lookup(&t->ht, key, entry_params);
 }
 
 /* Counts the verdict and applies dry_run; returns whether to pass. */
@@ -175,7 +188,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now)
 	if (unlikely(!e)) {
 		e = entry_create(t, key, now);
 		if (IS_ERR_OR_NULL(e)) {
-			full = !e || PTR_ERR(e) == -E2BIG;
+			full = !e || PTR_ERR(e) != -ENOMEM;
 			nomem = !full;
 			switch (t->cfg.full_policy) {
 			case NF_RL_FULL_DROP:
@@ -291,6 +304,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now)
 	t->cfg = *cfg;
 	t->idle_ns = max_t(u64, cfg->rate.fill_ns, RL_GC_MIN_IDLE_NS);
 	atomic_set(&t->nentries, 0);
+	spin_lock_init(&t->insert_lock);
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);
 	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);

@@ -67,7 +67,8 @@ struct rl_table {
 	struct rhashtable ht;
 	struct rl_table_cfg cfg;
 	u64 idle_ns;			/* GC frees entries idle this long */
-	atomic_t nentries;
+	atomic_t nentries;		/* raised under insert_lock only */
+	spinlock_t insert_lock;		/* serialises inserts; BH context */
 	bool gc_enabled;
 	struct rl_pcpu_stats __percpu *stats;
 	struct delayed_work gc_work;

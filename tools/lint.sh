@@ -33,9 +33,19 @@ grep -E "^[^ ]+:[0-9]+:[0-9]+: (warning|error):" "$dir/sparse.raw" >"$dir/sparse
 [ $rc -eq 0 ] && [ ! -s "$dir/sparse.log" ]
 point $? "lint: sparse C=2 is clean" "$dir/sparse.log"
 
-files=$(cd "$top" && git ls-files 'kmod/*.[ch]' 'kmod/**/*.[ch]' 2>/dev/null ||
-	find kmod -name '*.[ch]')
-(cd "$top" && "$kdir/scripts/checkpatch.pl" --strict --no-tree --terse \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) >"$dir/checkpatch.log" 2>&1
-point $? "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
+checkpatch() {
+	"$kdir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+		--ignore FILE_PATH_CHANGES "$@"
+}
+cd "$top" || exit 1
+rc=0
+# compat.h is where kernel versions are compared, by design, and it defines
+# the EXPORT_SYMBOL_IF_KUNIT() that 6.1 lacks, so its export macro stands
+# alone: the three checks against that are off for it alone.
+checkpatch --ignore EXPORT_SYMBOL,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+	-f kmod/compat.h >"$dir/checkpatch.log" 2>&1 || rc=1
+for f in $(git ls-files 'kmod/*.[ch]' | grep -v '^kmod/compat\.h$'); do
+	checkpatch -f "$f" >>"$dir/checkpatch.log" 2>&1 || rc=1
+done
+point $rc "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
 exit $failed

@@ -43,6 +43,7 @@ static void rate_case_desc(const struct rate_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(rate, rate_cases, rate_case_desc);
 
 static void rate_init_checks_range(struct kunit *test)
@@ -102,6 +103,7 @@ static void burst_case_desc(const struct burst_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(burst, burst_cases, burst_case_desc);
 
 static void new_bucket_passes_exactly_burst(struct kunit *test)
@@ -147,6 +149,7 @@ static void refill_case_desc(const struct refill_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(refill, refill_cases, refill_case_desc);
 
 static void saturated_source_gets_exact_rate(struct kunit *test)

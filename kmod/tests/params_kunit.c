@@ -40,6 +40,7 @@ static void parse_case_desc(const struct parse_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->in);
 }
+
 KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
 
 static void rate_parses_like_nft(struct kunit *test)

@@ -225,6 +225,7 @@ static void full_case_desc(const struct full_case *c, char *desc)
 {
 	strscpy(desc, rl_main_full_policy_name(c->policy), KUNIT_PARAM_DESC_SIZE);
 }
+
 KUNIT_ARRAY_PARAM(full, full_cases, full_case_desc);
 
 static void full_table_follows_policy(struct kunit *test)
