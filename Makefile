@@ -1,24 +1,33 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make              build kmod/nf_ratelimit.ko against KDIR
-#   make install      install it for the running kernel (then: modprobe nf_ratelimit)
-#   make check        every test: KUnit and selftests, in VMs (installs what it needs)
-#   make demo         boot a VM and show limiting at work (installs what it needs)
+#   make install      install it for that kernel (then: modprobe nf_ratelimit)
+#   make check        every test: KUnit and selftests in VMs, and lint
+#   make demo         boot a VM and show limiting at work
+#   make lint         sparse and checkpatch --strict only
+#
+# check and demo install the Debian packages they need and build their own
+# kernels' modules; they ignore KDIR.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# The release the headers are for, as uname -r will say (Debian's headers
+# report the upstream version as kernelrelease, not the package's ABI name).
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 all: modules
 
-modules:
+kdir:
+	@test -f $(KDIR)/Makefile || { \
+		echo "no kernel build tree at $(KDIR): install the running kernel's headers"; \
+		echo "(Debian: apt install linux-headers-\$$(uname -r)), or give KDIR=..."; \
+		exit 1; }
+
+modules: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(KDIR)))
-
-# Static analysis: sparse over the whole module, and checkpatch --strict.
-lint:
-	tools/lint.sh
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
 check:
 	tools/check.sh
@@ -26,11 +35,15 @@ check:
 demo:
 	tools/demo.sh
 
+lint:
+	tools/install-deps.sh
+	tools/lint.sh $$(tools/build-debug-kernel.sh)
+
 deps:
 	tools/install-deps.sh
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	rm -rf .build
 
-.PHONY: all modules install lint check demo deps clean
+.PHONY: all kdir modules install check demo lint deps clean

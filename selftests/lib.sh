@@ -33,7 +33,7 @@ DST=rl-dst
 DST4=198.51.100.2
 DST6=2001:db8::2
 NF_RL_KO=${NF_RL_KO:-/lib/nf_ratelimit/nf_ratelimit.ko}
-BIN=$(cd "$(dirname "$0")" && pwd)/bin
+BIN=${NF_RL_BIN:-$(cd "$(dirname "$0")" && pwd)/bin}
 TMP=$(mktemp -d)
 
 # Minimal KTAP output, after tools/testing/selftests/kselftest/ktap_helpers.sh

@@ -31,11 +31,7 @@ stock=$(tools/stock-kernel.sh)
 debug=$(tools/build-debug-kernel.sh)
 
 step "selftest programs"
-mkdir -p .build/bin
-for p in rl_flood rl_sink; do
-	gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -static \
-		-o ".build/bin/$p" "selftests/$p.c"
-done
+tools/build-selftest-bins.sh
 
 results=()
 for k in $kernels; do

@@ -69,7 +69,7 @@ case "$mode" in *,selftests,*)
 esac
 
 case "$mode" in *,demo,*)
-	/selftests/demo.sh
+	NF_RL_IP=/usr/sbin/ip "$LIB/demo.sh" 2>&1 | sed 's/^/# /'
 esac
 
 case "$mode" in *,debugchecks,*)

@@ -44,7 +44,7 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/nf_ratelimit/extra,selftests/bin
 
 cp /bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
-cp "$here/guest_run.sh" "$root/lib/nf_ratelimit/"
+cp "$here/guest_run.sh" "$here/demo.sh" "$root/lib/nf_ratelimit/"
 
 # iproute2's ip (busybox's cannot manage namespaces), with its libraries.
 copy_bin() {
@@ -76,6 +76,8 @@ timeout "$timeout" qemu-system-x86_64 \
 	-monitor none
 rc=$?
 set -e
+# The guest's serial line ends lines with CR LF.
+sed -i 's/\r$//' "$out/results.ktap" "$out/console.log" 2>/dev/null || true
 
 if ! grep -q '^# NF_RL_VM_DONE' "$out/results.ktap" 2>/dev/null; then
 	echo "run.sh: the VM did not finish (qemu exit $rc); end of its console:" >&2

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo, inside the VM: three sources flood a host at 200 packets/s each
+# while a fourth sends politely at 5/s; nf_ratelimit holds each flood to
+# 10/s after a burst of 20 and leaves the polite source alone.  Uses the
+# selftests' topology and helpers (selftests/lib.sh).
+
+NF_RL_BIN=/selftests/bin
+. /selftests/lib.sh
+trap cleanup EXIT
+
+echo "== nf_ratelimit demo on Linux $(uname -r) =="
+echo "\$ insmod nf_ratelimit.ko rate=10/second burst=20"
+load rate=10/second burst=20 || exit 1
+setup_topology noipv6 || exit 1
+start_sink || exit 1
+
+echo "Flooding 198.51.100.2 (netns rl-dst) for 5 s from 203.0.113.1-3 at 200 packets/s"
+echo "each, and from 203.0.113.50 at 5 packets/s..."
+flood "$TMP/polite" -d $DST4 -s 203.0.113.50 -r 5 -t 5 &
+polite=$!
+flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -n 3 -r 600 -t 5
+wait $polite
+stop_sink
+
+echo
+printf "%-16s %8s %9s\n" source sent received
+for a in 203.0.113.1 203.0.113.2 203.0.113.3; do
+	printf "%-16s %8s %9s\n" $a "$(flood_field "$TMP/flood" $a sent)" "$(sink_count $a)"
+done
+printf "%-16s %8s %9s\n" 203.0.113.50 "$(flood_field "$TMP/polite" 203.0.113.50 sent)" \
+	"$(sink_count 203.0.113.50)"
+echo "(expected for a flood: 20 + 10/s x 5 s = about 70 received)"
+for f in stats entries config; do
+	echo
+	echo "\$ cat /proc/net/nf_ratelimit/$f    # in netns rl-dst"
+	ip netns exec $DST cat /proc/net/nf_ratelimit/$f
+done
