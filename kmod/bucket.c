@@ -136,7 +136,7 @@ bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_charge);
 
 /**
- * rl_bucket_tokens() - whole packets a bucket would hold at @now, for display
+ * rl_bucket_peek() - whole packets a bucket would hold at @now, for display
  * @b: bucket, serialised by the caller
  * @r: its rate
  * @now: current time in ns
@@ -146,10 +146,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_bucket_charge);
  *
  * Return: whole tokens; unlimited rates report the burst.
  */
-u64 rl_bucket_tokens(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
+u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 {
 	if (!r->n)
 		return r->burst;
 	return div64_u64(refilled(b, r, now), r->cost);
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_bucket_tokens);
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_peek);

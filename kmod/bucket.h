@@ -30,6 +30,6 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 			const char **errmsg);
 void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now);
-u64 rl_bucket_tokens(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
+u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
 
 #endif /* _NF_RL_BUCKET_H */

@@ -19,27 +19,27 @@
 #include "nf_ratelimit.h"
 
 /**
- * rl_hook_key_ipv4() - build the table key of an IPv4 source
+ * rl_hook_build_key4() - build the table key of an IPv4 source
  * @key: filled in, padding included
  * @saddr: source address
  * @prefix: aggregation prefix length, 0 to 32
  */
-void rl_hook_key_ipv4(struct rl_key *key, __be32 saddr, u8 prefix)
+void rl_hook_build_key4(struct rl_key *key, __be32 saddr, u8 prefix)
 {
 	memset(key, 0, sizeof(*key));
 	key->addr.v4 = saddr & inet_make_mask(prefix);
 	key->family = NFPROTO_IPV4;
 	key->prefix = prefix;
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_hook_key_ipv4);
+EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key4);
 
 /**
- * rl_hook_key_ipv6() - build the table key of an IPv6 source
+ * rl_hook_build_key6() - build the table key of an IPv6 source
  * @key: filled in, padding included
  * @saddr: source address
  * @prefix: aggregation prefix length, 0 to 128
  */
-void rl_hook_key_ipv6(struct rl_key *key, const struct in6_addr *saddr,
+void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
 		      u8 prefix)
 {
 	memset(key, 0, sizeof(*key));
@@ -47,22 +47,27 @@ void rl_hook_key_ipv6(struct rl_key *key, const struct in6_addr *saddr,
 	key->family = NFPROTO_IPV6;
 	key->prefix = prefix;
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_hook_key_ipv6);
+EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
 
 /*
  * The clock is read per packet rather than per jiffy: with a coarse clock a
  * source limited to 10M/s with a small burst would be refilled only once a
  * tick and held far below its rate.
  */
+static unsigned int verdict(struct rl_net *rn, const struct rl_key *key)
+{
+	return rl_table_charge(&rn->table, key, ktime_get_ns()) ?
+	       NF_ACCEPT : NF_DROP;
+}
+
 static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_key_ipv4(&key, ip_hdr(skb)->saddr, rn->cfg.v4_prefix);
-	return rl_table_charge(&rn->table, &key, ktime_get_ns()) ?
-	       NF_ACCEPT : NF_DROP;
+	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, rn->cfg.v4_prefix);
+	return verdict(rn, &key);
 }
 
 static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
@@ -71,9 +76,8 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_key_ipv6(&key, &ipv6_hdr(skb)->saddr, rn->cfg.v6_prefix);
-	return rl_table_charge(&rn->table, &key, ktime_get_ns()) ?
-	       NF_ACCEPT : NF_DROP;
+	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, rn->cfg.v6_prefix);
+	return verdict(rn, &key);
 }
 
 /**

@@ -26,8 +26,8 @@ struct rl_net {
 /* hook.c */
 int rl_hook_register(struct net *net, struct rl_net *rn);
 void rl_hook_unregister(struct net *net, struct rl_net *rn);
-void rl_hook_key_ipv4(struct rl_key *key, __be32 saddr, u8 prefix);
-void rl_hook_key_ipv6(struct rl_key *key, const struct in6_addr *saddr,
+void rl_hook_build_key4(struct rl_key *key, __be32 saddr, u8 prefix);
+void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
 		      u8 prefix);
 
 /* procfs.c */

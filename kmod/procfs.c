@@ -28,7 +28,7 @@ static int stats_show(struct seq_file *seq, void *v)
 	struct rl_net *rn = seq_rl_net(seq);
 	struct rl_stats st;
 
-	rl_table_stats(&rn->table, &st);
+	rl_table_read_stats(&rn->table, &st);
 	seq_printf(seq, "passed %llu\n", st.passed);
 	seq_printf(seq, "dropped %llu\n", st.dropped);
 	seq_printf(seq, "dry_run_dropped %llu\n", st.dry_run_dropped);
@@ -133,7 +133,7 @@ static int entries_show(struct seq_file *seq, void *v)
 		seq_puts(seq, "source tokens passed dropped idle_ms\n");
 		return 0;
 	}
-	rl_table_entry_info(&rn->table, v, it->now, &info);
+	rl_table_read_entry(&rn->table, v, it->now, &info);
 	if (info.key.family == NFPROTO_IPV4)
 		seq_printf(seq, "%pI4/%u", &info.key.addr.v4, info.key.prefix);
 	else

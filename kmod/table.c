@@ -121,7 +121,7 @@ static struct rl_entry *entry_create(struct rl_table *t,
 	atomic_inc(&t->nentries);
 	spin_unlock(&t->insert_lock);
 
-	if (t->gc_enabled && !delayed_work_pending(&t->gc_work))
+	if (READ_ONCE(t->gc_enabled) && !delayed_work_pending(&t->gc_work))
 		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 				   RL_GC_INTERVAL);
 	return e;
@@ -362,11 +362,11 @@ void rl_table_destroy(struct rl_table *t)
 EXPORT_SYMBOL_IF_KUNIT(rl_table_destroy);
 
 /**
- * rl_table_stats() - sum the counters of a table
+ * rl_table_read_stats() - sum the counters of a table
  * @t: table
  * @st: filled in
  */
-void rl_table_stats(struct rl_table *t, struct rl_stats *st)
+void rl_table_read_stats(struct rl_table *t, struct rl_stats *st)
 {
 	int cpu;
 
@@ -395,27 +395,27 @@ void rl_table_stats(struct rl_table *t, struct rl_stats *st)
 	st->gc_runs = atomic64_read(&t->gc_runs);
 	st->gc_freed = atomic64_read(&t->gc_freed);
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_table_stats);
+EXPORT_SYMBOL_IF_KUNIT(rl_table_read_stats);
 
 /**
- * rl_table_entry_info() - take a consistent copy of an entry
+ * rl_table_read_entry() - take a consistent copy of an entry
  * @t: table the entry belongs to
  * @e: entry, kept alive by the caller's RCU read side
  * @now: current time in ns
  * @info: filled in
  */
-void rl_table_entry_info(struct rl_table *t, struct rl_entry *e, u64 now,
+void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info)
 {
 	info->key = e->key;
 	spin_lock_bh(&e->lock);
-	info->tokens = rl_bucket_tokens(&e->bucket, &t->cfg.rate, now);
+	info->tokens = rl_bucket_peek(&e->bucket, &t->cfg.rate, now);
 	info->passed = e->passed;
 	info->dropped = e->dropped;
 	info->idle_ns = now > e->bucket.last_ns ? now - e->bucket.last_ns : 0;
 	spin_unlock_bh(&e->lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_table_entry_info);
+EXPORT_SYMBOL_IF_KUNIT(rl_table_read_entry);
 
 /**
  * rl_table_module_init() - create what all tables share

@@ -95,8 +95,8 @@ void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
-void rl_table_stats(struct rl_table *t, struct rl_stats *st);
-void rl_table_entry_info(struct rl_table *t, struct rl_entry *e, u64 now,
+void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
+void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info);
 struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key);
 

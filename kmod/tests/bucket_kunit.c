@@ -114,9 +114,9 @@ static void new_bucket_passes_exactly_burst(struct kunit *test)
 
 	init_rate(test, &r, c->n, c->period, c->burst);
 	rl_bucket_init(&b, &r, T0);
-	KUNIT_EXPECT_EQ(test, rl_bucket_tokens(&b, &r, T0), c->burst);
+	KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r, T0), c->burst);
 	KUNIT_EXPECT_EQ(test, drain(&b, &r, T0), c->burst);
-	KUNIT_EXPECT_EQ(test, rl_bucket_tokens(&b, &r, T0), 0);
+	KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r, T0), 0);
 }
 
 /*
@@ -198,7 +198,7 @@ static void long_idle_refills_to_burst_only(struct kunit *test)
 
 		rl_bucket_init(&b, &r, T0);
 		drain(&b, &r, T0);
-		KUNIT_EXPECT_EQ(test, rl_bucket_tokens(&b, &r, now), r.burst);
+		KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r, now), r.burst);
 		KUNIT_EXPECT_EQ(test, drain(&b, &r, now), r.burst);
 	}
 }
@@ -239,10 +239,10 @@ static void tokens_show_partial_refill(struct kunit *test)
 	init_rate(test, &r, 10, SEC, 20);
 	rl_bucket_init(&b, &r, T0);
 	drain(&b, &r, T0);
-	KUNIT_EXPECT_EQ(test, rl_bucket_tokens(&b, &r, T0 + 550 * NSEC_PER_MSEC), 5);
+	KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r, T0 + 550 * NSEC_PER_MSEC), 5);
 	/* Reading did not refill: the bucket still has nothing at T0. */
 	KUNIT_EXPECT_FALSE(test, rl_bucket_charge(&b, &r, T0));
-	KUNIT_EXPECT_EQ(test, rl_bucket_tokens(&b, &r, T0 + 3 * SEC), 20);
+	KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r, T0 + 3 * SEC), 20);
 }
 
 static void zero_rate_passes_everything(struct kunit *test)

@@ -62,7 +62,7 @@ static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
 
 static void v4key(struct rl_key *k, u32 host_order_addr)
 {
-	rl_hook_key_ipv4(k, htonl(host_order_addr), 32);
+	rl_hook_build_key4(k, htonl(host_order_addr), 32);
 }
 
 /* As the hook calls it: RCU read side, bottom halves off. */
@@ -108,7 +108,7 @@ static void flood_from_one_source_spares_another(struct kunit *test)
 	v4key(&b, 0x0a000002);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 1000), 5);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &b, T0, 5), 5);
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.passed, 10);
 	KUNIT_EXPECT_EQ(test, st.dropped, 995);
 	KUNIT_EXPECT_EQ(test, st.entries, 2);
@@ -123,18 +123,18 @@ static void prefix_aggregates_sources(struct kunit *test)
 	struct rl_key a, b, c;
 	struct rl_stats st;
 
-	rl_hook_key_ipv4(&a, htonl(0x0a000001), 24);
-	rl_hook_key_ipv4(&b, htonl(0x0a0000c8), 24);
+	rl_hook_build_key4(&a, htonl(0x0a000001), 24);
+	rl_hook_build_key4(&b, htonl(0x0a0000c8), 24);
 	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 
 	/* Same /64, then a different /64. */
-	rl_hook_key_ipv6(&a, &a6, 64);
-	rl_hook_key_ipv6(&b, &b6, 64);
-	rl_hook_key_ipv6(&c, &c6, 64);
+	rl_hook_build_key6(&a, &a6, 64);
+	rl_hook_build_key6(&b, &b6, 64);
+	rl_hook_build_key6(&c, &c6, 64);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &c, T0, 4), 4);
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.entries, 3);
 }
 
@@ -187,7 +187,7 @@ static void racing_first_packets_create_one_entry(struct kunit *test)
 	for (i = 0; i < NTHREADS; i++)
 		wait_for_completion(&args[i].done);
 
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.entries, NKEYS);
 	KUNIT_EXPECT_EQ(test, st.table_full, 0);
 	KUNIT_EXPECT_EQ(test, st.passed, NKEYS * NTHREADS);
@@ -198,7 +198,7 @@ static void racing_first_packets_create_one_entry(struct kunit *test)
 		rcu_read_lock();
 		e = rl_table_lookup(t, &k);
 		if (e)
-			rl_table_entry_info(t, e, T0, &info);
+			rl_table_read_entry(t, e, T0, &info);
 		rcu_read_unlock();
 		KUNIT_ASSERT_NOT_NULL(test, e);
 		KUNIT_EXPECT_EQ(test, info.passed, NTHREADS);
@@ -240,7 +240,7 @@ static void full_table_follows_policy(struct kunit *test)
 		v4key(&k, 0x0c000000 + i);
 		passed += charge_n(t, &k, T0, 2);
 	}
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, passed, c->passed);
 	KUNIT_EXPECT_EQ(test, st.passed, c->passed);
 	KUNIT_EXPECT_EQ(test, st.dropped, 20 - c->passed);
@@ -261,7 +261,7 @@ static void dry_run_counts_but_passes(struct kunit *test)
 
 	v4key(&k, 0x0a000001);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 100), 100);
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.passed, 5);
 	KUNIT_EXPECT_EQ(test, st.dry_run_dropped, 95);
 	KUNIT_EXPECT_EQ(test, st.dropped, 0);
@@ -293,7 +293,7 @@ static void gc_frees_idle_and_keeps_active(struct kunit *test)
 	charge(t, &late, T0 + 3 * SEC);
 	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 4 * SEC + 1), 1);
 	KUNIT_EXPECT_TRUE(test, present(t, &late));
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.entries, 1);
 	KUNIT_EXPECT_EQ(test, st.gc_freed, 2);
 	KUNIT_EXPECT_EQ(test, st.gc_runs, 4);
@@ -331,7 +331,7 @@ static void gc_walks_a_large_table(struct kunit *test)
 		charge(t, &k, i % 2 ? T0 : T0 + 10 * SEC);
 	}
 	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 10 * SEC), N / 2);
-	rl_table_stats(t, &st);
+	rl_table_read_stats(t, &st);
 	KUNIT_EXPECT_EQ(test, st.entries, N / 2);
 }
 
