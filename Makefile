@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make              build kmod/nf_ratelimit.ko against KDIR
-#   make install      install it for that kernel (then: modprobe nf_ratelimit)
+#   make              build kmod/nf_ratelimit.ko against KDIR, and rlctl
+#   make install      install both (then: modprobe nf_ratelimit)
 #   make check        every test: KUnit and selftests in VMs, and lint
 #   make demo         boot a VM and show limiting at work
 #   make lint         sparse and checkpatch --strict only
@@ -14,7 +14,13 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # report the upstream version as kernelrelease, not the package's ABI name).
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-all: modules
+PREFIX ?= /usr
+DESTDIR ?=
+
+all: modules rlctl
+
+rlctl:
+	$(MAKE) -C tools/rlctl rlctl
 
 kdir:
 	@test -f $(KDIR)/Makefile || { \
@@ -25,7 +31,13 @@ kdir:
 modules: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-install: modules
+instPREFIX ?= /usr
+DESTDIR ?=
+
+all: modules rlctl
+
+rlctl:
+	$(MAKE) -C tools/rlctl rlctl
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 
@@ -44,6 +56,7 @@ deps:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C tools/rlctl clean
 	rm -rf .build
 
-.PHONY: all kdir modules install check demo lint deps clean
+.PHONY: all kdir modules rlctl install install-module install-rlctl check demo lint deps clean

@@ -8,6 +8,7 @@
 
 #include <linux/export.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 
 /*
  * <kunit/visibility.h> arrived in 6.2; until then, provide the same way of
@@ -24,5 +25,15 @@
 #define VISIBLE_IF_KUNIT static
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
+
+/* Since 6.2 a dump's parsed attributes sit in a struct genl_info. */
+static inline struct nlattr **rl_compat_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 #endif /* _NF_RL_COMPAT_H */

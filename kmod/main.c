@@ -24,7 +24,6 @@
 
 enum {
 	RL_DEFAULT_MAX_ENTRIES = 65536,
-	RL_MAX_ENTRIES_LIMIT = 1 << 24,
 	RL_MIN_BUCKETS = 16,
 	RL_MAX_BUCKETS = 1 << 24,
 };
@@ -100,6 +99,17 @@ static const char * const full_policy_names[] = {
 
 static unsigned int rl_net_id __read_mostly;
 static struct rl_config rl_cfg __read_mostly;
+
+/**
+ * rl_main_net() - the nf_ratelimit state of a namespace
+ * @net: the namespace
+ *
+ * Return: its state, valid while the namespace lives.
+ */
+struct rl_net *rl_main_net(const struct net *net)
+{
+	return net_generic(net, rl_net_id);
+}
 
 /**
  * rl_main_parse_rate() - parse a rate as nft writes it
@@ -246,7 +256,7 @@ static int parse_params(struct rl_config *cfg)
 		       RL_MAX_ENTRIES_LIMIT);
 		return -EINVAL;
 	}
-	t->max_entries = max_entries;
+	t->limits.max_entries = max_entries;
 
 	t->buckets = buckets;
 	if (!t->buckets)
@@ -266,7 +276,7 @@ static int parse_params(struct rl_config *cfg)
 		return -EINVAL;
 	}
 
-	t->dry_run = dry_run;
+	t->limits.dry_run = dry_run;
 
 	err = match_name(full_policy_names, ARRAY_SIZE(full_policy_names),
 			 full_policy);
@@ -275,7 +285,7 @@ static int parse_params(struct rl_config *cfg)
 		       full_policy);
 		return -EINVAL;
 	}
-	t->full_policy = err;
+	t->limits.full_policy = err;
 	return 0;
 }
 
@@ -285,6 +295,7 @@ static int __net_init rl_net_init(struct net *net)
 	int err;
 
 	rn->cfg = rl_cfg;
+	mutex_init(&rn->lock);
 	err = rl_table_init(&rn->table, &rn->cfg.table, ktime_get_ns());
 	if (err)
 		return err;
@@ -342,20 +353,27 @@ static int __init rl_init(void)
 	err = register_pernet_subsys(&rl_net_ops);
 	if (err)
 		goto destroy_cache;
+	err = rl_netlink_register();
+	if (err)
+		goto unregister_pernet;
 	return 0;
 
+unregister_pernet:
+	unregister_pernet_subsys(&rl_net_ops);
+	rcu_barrier();
 destroy_cache:
 	rl_table_module_exit();
 	return err;
 }
 
 /*
- * Teardown order: hooks, then GC and entries (per namespace, in the pernet
- * exit), then rcu_barrier() for entries GC handed to call_rcu(), then the
- * cache they came from.
+ * Teardown order: netlink (which waits for its running callers), hooks, then
+ * GC and entries (per namespace, in the pernet exit), then rcu_barrier() for
+ * entries handed to call_rcu(), then the cache they came from.
  */
 static void __exit rl_exit(void)
 {
+	rl_netlink_unregister();
 	unregister_pernet_subsys(&rl_net_ops);
 	rcu_barrier();
 	rl_table_module_exit();

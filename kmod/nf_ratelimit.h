@@ -2,9 +2,12 @@
 #ifndef _NF_RATELIMIT_H
 #define _NF_RATELIMIT_H
 
+#include <linux/mutex.h>
 #include <linux/netfilter.h>
 
 #include "table.h"
+
+#define RL_MAX_ENTRIES_LIMIT	(1 << 24)
 
 /* The configuration one namespace runs with, validated. */
 struct rl_config {
@@ -15,9 +18,13 @@ struct rl_config {
 	int priority;
 };
 
-/* Per network namespace state. */
+/*
+ * Per network namespace state.  cfg is fixed at creation, except for its
+ * table.limits: the live limits are the table's own (rl_table_read_limits()).
+ */
 struct rl_net {
 	struct rl_config cfg;
+	struct mutex lock;		/* serialises control-plane writers */
 	struct rl_table table;
 	struct nf_hook_ops ops[2];
 	bool hooks_registered;
@@ -34,7 +41,12 @@ void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
 int rl_procfs_init(struct net *net, struct rl_net *rn);
 void rl_procfs_exit(struct net *net);
 
+/* netlink.c */
+int rl_netlink_register(void);
+void rl_netlink_unregister(void);
+
 /* main.c */
+struct rl_net *rl_main_net(const struct net *net);
 int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns);
 const char *rl_main_rate_unit(u64 period_ns);
 const char *rl_main_hook_name(enum nf_rl_hook hook);

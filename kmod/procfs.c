@@ -33,7 +33,8 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "dropped %llu\n", st.dropped);
 	seq_printf(seq, "dry_run_dropped %llu\n", st.dry_run_dropped);
 	seq_printf(seq, "entries %llu\n", st.entries);
-	seq_printf(seq, "max_entries %u\n", rn->cfg.table.max_entries);
+	seq_printf(seq, "max_entries %u\n",
+		   READ_ONCE(rn->table.cfg.limits.max_entries));
 	seq_printf(seq, "table_full %llu\n", st.table_full);
 	seq_printf(seq, "alloc_failed %llu\n", st.alloc_failed);
 	seq_printf(seq, "gc_runs %llu\n", st.gc_runs);
@@ -43,11 +44,13 @@ static int stats_show(struct seq_file *seq, void *v)
 
 static int config_show(struct seq_file *seq, void *v)
 {
-	const struct rl_net *rn = seq_rl_net(seq);
+	struct rl_net *rn = seq_rl_net(seq);
 	const struct rl_config *c = &rn->cfg;
+	struct rl_limits lim;
 	const struct rl_rate *r = &c->table.rate;
 	const char *unit = rl_main_rate_unit(r->period_ns);
 
+	rl_table_read_limits(&rn->table, &lim);
 	if (unit)
 		seq_printf(seq, "rate %llu/%s\n", r->n, unit);
 	else
@@ -57,11 +60,11 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "v6_prefix %u\n", c->v6_prefix);
 	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
 	seq_printf(seq, "priority %d\n", c->priority);
-	seq_printf(seq, "max_entries %u\n", c->table.max_entries);
+	seq_printf(seq, "max_entries %u\n", lim.max_entries);
 	seq_printf(seq, "buckets %u\n", c->table.buckets);
-	seq_printf(seq, "dry_run %d\n", c->table.dry_run);
+	seq_printf(seq, "dry_run %d\n", lim.dry_run);
 	seq_printf(seq, "full_policy %s\n",
-		   rl_main_full_policy_name(c->table.full_policy));
+		   rl_main_full_policy_name(lim.full_policy));
 	return 0;
 }
 

@@ -92,17 +92,19 @@ static struct rl_entry *entry_create(struct rl_table *t,
 				     const struct rl_key *key, u64 now)
 {
 	struct rl_entry *e;
+	u32 max_entries;
 	int err;
 
 	/* Unlocked first look: a spoofed flood against a full table stops here. */
-	if (atomic_read(&t->nentries) >= t->cfg.max_entries)
+	max_entries = READ_ONCE(t->cfg.limits.max_entries);
+	if (atomic_read(&t->nentries) >= max_entries)
 		goto recheck_full;
 
 	spin_lock(&t->insert_lock);
 	e = rhashtable_lookup(&t->ht, key, entry_params);
 	if (e)
 		goto unlock;
-	if (atomic_read(&t->nentries) >= t->cfg.max_entries) {
+	if (atomic_read(&t->nentries) >= max_entries) {
 		e = NULL;
 		goto unlock;
 	}
@@ -119,6 +121,7 @@ static struct rl_entry *entry_create(struct rl_table *t,
 		goto unlock;
 	}
 	atomic_inc(&t->nentries);
+	atomic_inc(&t->generation);
 	spin_unlock(&t->insert_lock);
 
 	if (READ_ONCE(t->gc_enabled) && !delayed_work_pending(&t->gc_work))
@@ -139,11 +142,12 @@ recheck_full:
 static bool account(struct rl_table *t, bool conforms, bool full, bool nomem)
 {
 	struct rl_pcpu_stats *s = this_cpu_ptr(t->stats);
+	bool dry_run = READ_ONCE(t->cfg.limits.dry_run);
 
 	u64_stats_update_begin(&s->syncp);
 	if (conforms)
 		u64_stats_inc(&s->passed);
-	else if (t->cfg.dry_run)
+	else if (dry_run)
 		u64_stats_inc(&s->dry_run_dropped);
 	else
 		u64_stats_inc(&s->dropped);
@@ -153,7 +157,7 @@ static bool account(struct rl_table *t, bool conforms, bool full, bool nomem)
 		u64_stats_inc(&s->alloc_failed);
 	u64_stats_update_end(&s->syncp);
 
-	return conforms || t->cfg.dry_run;
+	return conforms || dry_run;
 }
 
 /**
@@ -190,7 +194,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now)
 		if (IS_ERR_OR_NULL(e)) {
 			full = !e || PTR_ERR(e) != -ENOMEM;
 			nomem = !full;
-			switch (t->cfg.full_policy) {
+			switch (READ_ONCE(t->cfg.limits.full_policy)) {
 			case NF_RL_FULL_DROP:
 				return account(t, false, full, nomem);
 			case NF_RL_FULL_ACCEPT:
@@ -223,6 +227,60 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	return now > last && now - last > t->idle_ns;
 }
 
+/* Unlinks @e and frees it after a grace period; false if already gone. */
+static bool entry_remove(struct rl_table *t, struct rl_entry *e)
+{
+	if (rhashtable_remove_fast(&t->ht, &e->node, entry_params))
+		return false;	/* GC, a flush or a delete got there first */
+	atomic_dec(&t->nentries);
+	atomic_inc(&t->generation);
+	call_rcu(&e->rcu, entry_free_rcu);
+	return true;
+}
+
+/*
+ * Removes the entries that are idle at @now, or all of them when @all.  The
+ * walk holds only RCU, and drops it every RL_GC_BATCH entries to reschedule;
+ * each removal locks a single hash bucket.
+ *
+ * The pause comes before an entry is looked at, never right after one was
+ * removed: a walk resumes from the entry it stopped on, and when that entry
+ * is gone it resumes by position, which would skip its successor.
+ */
+static unsigned int remove_entries(struct rl_table *t, u64 now, bool all)
+{
+	unsigned int removed = 0, seen = 0;
+	struct rhashtable_iter iter;
+	struct rl_entry *e;
+
+	might_sleep();
+	rhashtable_walk_enter(&t->ht, &iter);
+	rhashtable_walk_start(&iter);
+	for (e = rhashtable_walk_next(&iter); e; e = rhashtable_walk_next(&iter)) {
+		if (IS_ERR(e)) {
+			if (PTR_ERR(e) == -EAGAIN)
+				continue;	/* resized under us: rewalk */
+			break;
+		}
+		if (++seen % RL_GC_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+			e = rhashtable_walk_peek(&iter);
+			if (IS_ERR_OR_NULL(e)) {
+				if (PTR_ERR(e) == -EAGAIN)
+					continue;
+				break;
+			}
+		}
+		if ((all || entry_idle(t, e, now)) && entry_remove(t, e))
+			removed++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return removed;
+}
+
 /**
  * rl_table_gc() - free the entries that have been idle long enough
  * @t: table
@@ -238,39 +296,92 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
  */
 unsigned int rl_table_gc(struct rl_table *t, u64 now)
 {
-	struct rhashtable_iter iter;
-	unsigned int freed = 0, seen = 0;
-	struct rl_entry *e;
-
-	might_sleep();
-	rhashtable_walk_enter(&t->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((e = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(e)) {
-			if (PTR_ERR(e) == -EAGAIN)
-				continue;	/* resized under us: rewalk */
-			break;
-		}
-		if (entry_idle(t, e, now) &&
-		    !rhashtable_remove_fast(&t->ht, &e->node, entry_params)) {
-			atomic_dec(&t->nentries);
-			call_rcu(&e->rcu, entry_free_rcu);
-			freed++;
-		}
-		if (++seen % RL_GC_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	unsigned int freed = remove_entries(t, now, false);
 
 	atomic64_inc(&t->gc_runs);
 	atomic64_add(freed, &t->gc_freed);
 	return freed;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_gc);
+
+/**
+ * rl_table_flush() - forget every source
+ * @t: table
+ *
+ * Sources that send again start with a full bucket.
+ *
+ * Context: process context; sleeps.
+ * Return: the number of entries removed.
+ */
+unsigned int rl_table_flush(struct rl_table *t)
+{
+	return remove_entries(t, 0, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_flush);
+
+/**
+ * rl_table_remove() - forget one source
+ * @t: table
+ * @key: its key, masked as the hook masks it
+ *
+ * Return: 0, or -ENOENT if no entry has that key.
+ */
+int rl_table_remove(struct rl_table *t, const struct rl_key *key)
+{
+	struct rl_entry *e;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	e = rhashtable_lookup(&t->ht, key, entry_params);
+	if (e && entry_remove(t, e))
+		err = 0;
+	rcu_read_unlock();
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_remove);
+
+/**
+ * rl_table_generation() - a number that changes whenever entries come or go
+ * @t: table
+ *
+ * Return: the generation, for netlink dump consistency checks.
+ */
+unsigned int rl_table_generation(struct rl_table *t)
+{
+	return atomic_read(&t->generation);
+}
+
+/**
+ * rl_table_read_limits() - the settings that may change at run time
+ * @t: table
+ * @lim: filled in
+ */
+void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim)
+{
+	lim->max_entries = READ_ONCE(t->cfg.limits.max_entries);
+	lim->full_policy = READ_ONCE(t->cfg.limits.full_policy);
+	lim->dry_run = READ_ONCE(t->cfg.limits.dry_run);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_read_limits);
+
+/**
+ * rl_table_set_limits() - change the settings that may change at run time
+ * @t: table
+ * @lim: validated settings
+ *
+ * Each takes effect for the next packet.  Lowering max_entries below the
+ * current count frees nothing: new sources are turned away until GC has
+ * brought the count down.
+ *
+ * Context: the caller serialises writers.
+ */
+void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim)
+{
+	WRITE_ONCE(t->cfg.limits.max_entries, lim->max_entries);
+	WRITE_ONCE(t->cfg.limits.full_policy, lim->full_policy);
+	WRITE_ONCE(t->cfg.limits.dry_run, lim->dry_run);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_set_limits);
 
 static void gc_work_fn(struct work_struct *work)
 {
@@ -304,6 +415,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now)
 	t->cfg = *cfg;
 	t->idle_ns = max_t(u64, cfg->rate.fill_ns, RL_GC_MIN_IDLE_NS);
 	atomic_set(&t->nentries, 0);
+	atomic_set(&t->generation, 0);
 	spin_lock_init(&t->insert_lock);
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);

@@ -35,12 +35,17 @@ struct rl_entry {
 	struct rcu_head rcu;
 };
 
-struct rl_table_cfg {
-	struct rl_rate rate;
+/* What can change while packets flow; read with READ_ONCE(). */
+struct rl_limits {
 	u32 max_entries;
-	u32 buckets;			/* upper bound on the hash table size */
 	enum nf_rl_full_policy full_policy;
 	bool dry_run;
+};
+
+struct rl_table_cfg {
+	struct rl_rate rate;
+	u32 buckets;			/* upper bound on the hash table size */
+	struct rl_limits limits;
 };
 
 struct rl_pcpu_stats {
@@ -68,6 +73,7 @@ struct rl_table {
 	struct rl_table_cfg cfg;
 	u64 idle_ns;			/* GC frees entries idle this long */
 	atomic_t nentries;		/* raised under insert_lock only */
+	atomic_t generation;		/* bumped on every insert and removal */
 	spinlock_t insert_lock;		/* serialises inserts; BH context */
 	bool gc_enabled;
 	struct rl_pcpu_stats __percpu *stats;
@@ -99,5 +105,10 @@ void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info);
 struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key);
+int rl_table_remove(struct rl_table *t, const struct rl_key *key);
+unsigned int rl_table_flush(struct rl_table *t);
+unsigned int rl_table_generation(struct rl_table *t);
+void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
+void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 
 #endif /* _NF_RL_TABLE_H */

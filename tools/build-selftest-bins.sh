@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the selftests' C programs, statically so that they run in the VM's
-# busybox initramfs, into .build/bin.
+# Build the selftests' C programs (statically, for the VM's busybox
+# initramfs) and rlctl (which the VM harness copies with its libmnl) into
+# .build/bin.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,3 +12,5 @@ for p in rl_flood rl_sink; do
 	gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -static \
 		-o "$top/.build/bin/$p" "$top/selftests/$p.c"
 done
+make -s -C "$top/tools/rlctl" rlctl
+cp "$top/tools/rlctl/rlctl" "$top/.build/bin/"

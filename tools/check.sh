@@ -30,10 +30,12 @@ tools/install-deps.sh
 stock=$(tools/stock-kernel.sh)
 debug=$(tools/build-debug-kernel.sh)
 
-step "selftest programs"
+step "selftest programs and rlctl"
 tools/build-selftest-bins.sh
+make -s -C tools/rlctl tests/parse_test
+tools/rlctl/tests/parse_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlctl parser:/' >"$out/rlctl-unit.ktap" || true
+results=("rlctl=$out/rlctl-unit.ktap")
 
-results=()
 for k in $kernels; do
 	case $k in
 	stock)

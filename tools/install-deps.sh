@@ -13,6 +13,7 @@ pkgs=(
 	bc bison flex libelf-dev libssl-dev cpio	# building that kernel
 	qemu-system-x86 busybox-static iproute2 kmod	# the VM
 	sparse				# make lint
+	libmnl-dev			# rlctl
 )
 
 missing=()

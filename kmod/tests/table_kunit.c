@@ -48,11 +48,13 @@ static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->cfg = (struct rl_table_cfg) {
-		.max_entries = max_entries,
 		/* As the module derives it: enough that rhashtable never refuses. */
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
-		.full_policy = policy,
-		.dry_run = dry_run,
+		.limits = {
+			.max_entries = max_entries,
+			.full_policy = policy,
+			.dry_run = dry_run,
+		},
 	};
 	KUNIT_ASSERT_EQ(test, rl_bucket_rate_init(&ctx->cfg.rate, n, SEC, burst, &msg), 0);
 	t = kunit_alloc_resource(test, table_res_init, table_res_free, GFP_KERNEL, ctx);

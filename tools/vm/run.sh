@@ -50,7 +50,8 @@ cp "$here/guest_run.sh" "$here/demo.sh" "$root/lib/nf_ratelimit/"
 copy_bin() {
 	local bin=$1 dest=$2 lib
 	cp "$bin" "$root$dest"
-	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
+	# Static programs have no libraries: ldd then fails, which is fine.
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
@@ -60,7 +61,12 @@ copy_bin /usr/sbin/ip /usr/sbin/ip
 for m in "${mods[@]}"; do cp "$m" "$root/lib/nf_ratelimit/"; done
 for m in "${extra[@]}"; do cp "$m" "$root/lib/nf_ratelimit/extra/"; done
 cp "$top"/selftests/*.sh "$root/selftests/"
-[ -n "$bindir" ] && cp "$bindir"/* "$root/selftests/bin/"
+if [ -n "$bindir" ]; then
+	for b in "$bindir"/*; do copy_bin "$b" "/selftests/bin/$(basename "$b")"; done
+fi
+# An unprivileged user for the permission tests.
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 [ -n "$tests" ] && echo "NF_RL_TESTS=\"$tests\"" >"$root/etc/nf_rl_env"
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.cpio.gz"

@@ -20,4 +20,80 @@ enum nf_rl_hook {
 	__NF_RL_HOOK_MAX
 };
 
+/*
+ * Generic netlink family "nf_ratelimit", described in
+ * Documentation/netlink/specs/nf_ratelimit.yaml of this repository.  Every
+ * command acts on the caller's network namespace.  Commands that change
+ * state need CAP_NET_ADMIN in that namespace; reading needs nothing.
+ */
+#define NF_RL_GENL_NAME		"nf_ratelimit"
+#define NF_RL_GENL_VERSION	1
+
+enum nf_rl_cmd {
+	NF_RL_CMD_UNSPEC,
+	NF_RL_CMD_GET_STATS,		/* -> NF_RL_A_STATS */
+	NF_RL_CMD_GET_CONFIG,		/* -> NF_RL_A_CONFIG */
+	NF_RL_CMD_SET_CONFIG,		/* NF_RL_A_CONFIG: the settable parts */
+	NF_RL_CMD_GET_ENTRY,		/* dump; NF_RL_A_ENTRY filters by prefix */
+	NF_RL_CMD_DEL_ENTRY,		/* NF_RL_A_ENTRY: ADDR and PREFIX */
+	NF_RL_CMD_FLUSH_ENTRIES,
+	__NF_RL_CMD_MAX
+};
+#define NF_RL_CMD_MAX (__NF_RL_CMD_MAX - 1)
+
+enum nf_rl_attr {
+	NF_RL_A_UNSPEC,
+	NF_RL_A_STATS,			/* nest, enum nf_rl_stats_attr */
+	NF_RL_A_CONFIG,			/* nest, enum nf_rl_config_attr */
+	NF_RL_A_ENTRY,			/* nest, enum nf_rl_entry_attr */
+	__NF_RL_A_MAX
+};
+#define NF_RL_A_MAX (__NF_RL_A_MAX - 1)
+
+enum nf_rl_stats_attr {
+	NF_RL_A_STATS_UNSPEC,
+	NF_RL_A_STATS_PAD,
+	NF_RL_A_STATS_PASSED,		/* u64 */
+	NF_RL_A_STATS_DROPPED,		/* u64 */
+	NF_RL_A_STATS_DRY_RUN_DROPPED,	/* u64 */
+	NF_RL_A_STATS_ENTRIES,		/* u64 */
+	NF_RL_A_STATS_TABLE_FULL,	/* u64 */
+	NF_RL_A_STATS_ALLOC_FAILED,	/* u64 */
+	NF_RL_A_STATS_GC_RUNS,		/* u64 */
+	NF_RL_A_STATS_GC_FREED,		/* u64 */
+	__NF_RL_A_STATS_MAX
+};
+#define NF_RL_A_STATS_MAX (__NF_RL_A_STATS_MAX - 1)
+
+enum nf_rl_config_attr {
+	NF_RL_A_CONFIG_UNSPEC,
+	NF_RL_A_CONFIG_PAD,
+	NF_RL_A_CONFIG_RATE,		/* u64, packets per RATE_PERIOD_NS */
+	NF_RL_A_CONFIG_RATE_PERIOD_NS,	/* u64 */
+	NF_RL_A_CONFIG_BURST,		/* u64 */
+	NF_RL_A_CONFIG_V4_PREFIX,	/* u8 */
+	NF_RL_A_CONFIG_V6_PREFIX,	/* u8 */
+	NF_RL_A_CONFIG_HOOK,		/* u32, enum nf_rl_hook */
+	NF_RL_A_CONFIG_PRIORITY,	/* s32 */
+	NF_RL_A_CONFIG_BUCKETS,		/* u32 */
+	NF_RL_A_CONFIG_MAX_ENTRIES,	/* u32, settable */
+	NF_RL_A_CONFIG_DRY_RUN,		/* u8, 0 or 1, settable */
+	NF_RL_A_CONFIG_FULL_POLICY,	/* u32, enum nf_rl_full_policy, settable */
+	__NF_RL_A_CONFIG_MAX
+};
+#define NF_RL_A_CONFIG_MAX (__NF_RL_A_CONFIG_MAX - 1)
+
+enum nf_rl_entry_attr {
+	NF_RL_A_ENTRY_UNSPEC,
+	NF_RL_A_ENTRY_PAD,
+	NF_RL_A_ENTRY_ADDR,		/* binary, 4 (IPv4) or 16 (IPv6) bytes */
+	NF_RL_A_ENTRY_PREFIX,		/* u8 */
+	NF_RL_A_ENTRY_TOKENS,		/* u64, whole packets */
+	NF_RL_A_ENTRY_PASSED,		/* u64 */
+	NF_RL_A_ENTRY_DROPPED,		/* u64 */
+	NF_RL_A_ENTRY_IDLE_MS,		/* u64 */
+	__NF_RL_A_ENTRY_MAX
+};
+#define NF_RL_A_ENTRY_MAX (__NF_RL_A_ENTRY_MAX - 1)
+
 #endif /* _UAPI_LINUX_NF_RATELIMIT_H */

@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# rlctl against the live module: status (text, JSON, Prometheus), entries and
+# their prefix filter, top, deleting one entry and flushing all, runtime
+# settings, the kernel's refusals with its message, usage errors, callers
+# without CAP_NET_ADMIN, and a module that is not loaded.  (Topology: lib.sh;
+# rlctl runs in rl-dst, where the flood arrives.)
+
+. "$(dirname "$0")/lib.sh"
+
+RLCTL="$BIN/rlctl"
+
+rl() {	# rl ARGS...: rlctl in rl-dst; output in $TMP/out, errors in $TMP/err
+	ip netns exec $DST "$RLCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+}
+
+exits() {	# exits CODE ARGS...
+	code=$1
+	shift
+	rl "$@"
+	[ $? -eq "$code" ]
+}
+
+require
+[ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
+trap cleanup EXIT
+ktap_header 25
+
+rmmod nf_ratelimit 2>/dev/null
+"$RLCTL" status >/dev/null 2>"$TMP/err"
+ktap_result $(( $? != 1 )) "no module: status exits 1"
+check "no module: ... and says so in one line" \
+	sh -c "[ \$(wc -l <'$TMP/err') = 1 ] && grep -q 'module is not loaded' '$TMP/err'"
+
+load rate=1/minute burst=5 max_entries=100 buckets=64 || exit $KSFT_FAIL
+setup_topology noipv6 || exit $KSFT_FAIL
+flood "$TMP/f" -d $DST4 -s 203.0.113.1 -n 3 -c 20 -r 1000
+flood "$TMP/g" -d $DST4 -s 192.0.2.9 -c 2 -r 1000
+
+rl status
+check "status shows counters" grep -Eq '^passed +17$' "$TMP/out"
+check "status shows drops" grep -Eq '^dropped +45$' "$TMP/out"
+check "status shows settings" grep -Eq '^rate +1/minute$' "$TMP/out"
+
+rl -j status
+check "status -j is JSON with the counters" \
+	grep -q '"stats":{"passed":17,"dropped":45,' "$TMP/out"
+rl --prometheus status
+check "status --prometheus: counters" grep -qx 'nf_ratelimit_dropped_total 45' "$TMP/out"
+check "status --prometheus: typed" grep -qx '# TYPE nf_ratelimit_entries gauge' "$TMP/out"
+
+rl entries
+check "entries lists every source" [ "$(grep -c '/32 ' "$TMP/out")" = 4 ]
+check "entries shows counters" grep -Eq '^203\.0\.113\.2/32 +0 +5 +15 ' "$TMP/out"
+rl entries 203.0.113.0/24
+check "entries PREFIX filters" [ "$(grep -c '/32 ' "$TMP/out")" = 3 ]
+rl -j entries 192.0.2.0/24
+check "entries -j" grep -q '^\[{"source":"192.0.2.9/32","tokens":3,"passed":2,"dropped":0,' "$TMP/out"
+
+rl top -n 1 --sort passed
+check "top --sort passed puts the busiest first" grep -q '^203\.0\.113\.' "$TMP/out"
+rl top -n 2
+check "top -n 2 shows two" [ "$(grep -c '/32 ' "$TMP/out")" = 2 ]
+
+rl flush 192.0.2.9/32
+check "flush PREFIX deletes that entry" [ "$(rl_stat entries)" = 3 ]
+exits 1 flush 192.0.2.9/32
+ktap_result $? "flush of a missing entry exits 1"
+check "... saying why" grep -q 'no such entry' "$TMP/err"
+rl flush
+check "flush empties the table" [ "$(rl_stat entries)" = 0 ]
+
+rl set dry-run on full-policy drop max-entries 50
+check "set changes settings at once" sh -c "
+	ip netns exec $DST grep -qx 'dry_run 1' /proc/net/nf_ratelimit/config &&
+	ip netns exec $DST grep -qx 'full_policy drop' /proc/net/nf_ratelimit/config &&
+	ip netns exec $DST grep -qx 'max_entries 50' /proc/net/nf_ratelimit/config"
+exits 1 set max-entries 129 dry-run off
+ktap_result $? "max-entries beyond twice buckets is refused"
+check "... with the kernel's message, nothing applied" sh -c "
+	grep -q 'at most twice buckets' '$TMP/err' &&
+	ip netns exec $DST grep -qx 'dry_run 1' /proc/net/nf_ratelimit/config"
+
+exits 2 set dry-run maybe
+ktap_result $? "bad value is a usage error"
+exits 2 entries 203.0.113.1/24
+ktap_result $? "prefix with host bits is a usage error"
+
+check "a caller without CAP_NET_ADMIN in the namespace is refused" sh -c "
+	ip netns exec $DST unshare -U '$RLCTL' set dry-run off 2>'$TMP/err'; [ \$? = 1 ] &&
+	grep -q 'CAP_NET_ADMIN' '$TMP/err'"
+check "an unprivileged user may read" \
+	ip netns exec $DST su nobody -s /bin/sh -c "'$RLCTL' status >/dev/null"
+ktap_finish

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlctl entries [PREFIX], rlctl top, rlctl flush [PREFIX]: the sources the
+ * module tracks in this namespace.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/nf_ratelimit.h>
+
+#include "rlctl.h"
+
+struct entry {
+	struct rl_prefix src;
+	uint64_t tokens, passed, dropped, idle_ms;
+	double rate;			/* packets/s, for top --sort rate */
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+	bool interrupted;
+};
+
+static int entry_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct entries *es = data;
+	struct nlattr *nest, *a;
+	struct entry e;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		es->interrupted = true;
+	memset(&e, 0, sizeof(e));
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(nest) != NF_RL_A_ENTRY)
+			continue;
+		mnl_attr_for_each_nested(a, nest) {
+			switch (mnl_attr_get_type(a)) {
+			case NF_RL_A_ENTRY_ADDR:
+				if (mnl_attr_get_payload_len(a) == 4)
+					e.src.family = AF_INET;
+				else if (mnl_attr_get_payload_len(a) == 16)
+					e.src.family = AF_INET6;
+				else
+					return MNL_CB_ERROR;
+				memcpy(e.src.addr, mnl_attr_get_payload(a),
+				       mnl_attr_get_payload_len(a));
+				break;
+			case NF_RL_A_ENTRY_PREFIX: e.src.len = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_TOKENS: e.tokens = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_PASSED: e.passed = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_DROPPED: e.dropped = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_IDLE_MS: e.idle_ms = rl_nl_uint(a); break;
+			}
+		}
+	}
+	if (!e.src.family)
+		return MNL_CB_OK;
+	if (es->n == es->cap) {
+		size_t cap = es->cap ? es->cap * 2 : 256;
+		struct entry *v = realloc(es->v, cap * sizeof(*v));
+
+		if (!v)
+			return MNL_CB_ERROR;
+		es->v = v;
+		es->cap = cap;
+	}
+	es->v[es->n++] = e;
+	return MNL_CB_OK;
+}
+
+static void put_filter(struct nlmsghdr *nlh, void *arg)
+{
+	if (arg)
+		rl_nl_put_prefix(nlh, arg);
+}
+
+static int dump(const struct rl_prefix *filter, struct entries *es)
+{
+	memset(es, 0, sizeof(*es));
+	return rl_nl_request(NF_RL_CMD_GET_ENTRY, NLM_F_DUMP, put_filter,
+			     (void *)filter, entry_cb, es);
+}
+
+static void print(const struct entries *es, size_t n, const struct rlctl_opts *o,
+		  bool with_rate)
+{
+	char src[64];
+	size_t i;
+
+	if (o->json)
+		printf("[");
+	else
+		printf("%-44s %10s %12s %12s %10s%s\n", "source", "tokens", "passed",
+		       "dropped", "idle_ms", with_rate ? "   packets/s" : "");
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &es->v[i];
+
+		rl_format_prefix(&e->src, src, sizeof(src));
+		if (o->json) {
+			printf("%s{\"source\":\"%s\",\"tokens\":%llu,\"passed\":%llu,"
+			       "\"dropped\":%llu,\"idle_ms\":%llu", i ? "," : "", src,
+			       (unsigned long long)e->tokens,
+			       (unsigned long long)e->passed,
+			       (unsigned long long)e->dropped,
+			       (unsigned long long)e->idle_ms);
+			if (with_rate)
+				printf(",\"rate\":%.1f", e->rate);
+			printf("}");
+		} else {
+			printf("%-44s %10llu %12llu %12llu %10llu", src,
+			       (unsigned long long)e->tokens,
+			       (unsigned long long)e->passed,
+			       (unsigned long long)e->dropped,
+			       (unsigned long long)e->idle_ms);
+			if (with_rate)
+				printf(" %11.1f", e->rate);
+			printf("\n");
+		}
+	}
+	if (o->json)
+		printf("]\n");
+	if (es->interrupted)
+		fprintf(stderr, "rlctl: the table changed during the listing: it may miss or repeat sources\n");
+}
+
+static int entries_run(int argc, char **argv, const struct rlctl_opts *o)
+{
+	struct rl_prefix filter;
+	struct entries es;
+	int err;
+
+	if (argc > 2) {
+		rl_usage_error("entries takes at most one PREFIX");
+		return RLCTL_EXIT_USAGE;
+	}
+	if (argc == 2 && rl_parse_prefix(argv[1], &filter)) {
+		rl_usage_error("'%s' is not a prefix (ADDR or ADDR/LEN, host bits zero)", argv[1]);
+		return RLCTL_EXIT_USAGE;
+	}
+	err = dump(argc == 2 ? &filter : NULL, &es);
+	if (err) {
+		free(es.v);
+		return rl_nl_error(err);
+	}
+	print(&es, es.n, o, false);
+	free(es.v);
+	return RLCTL_EXIT_OK;
+}
+
+enum sort_key { SORT_DROPS, SORT_PASSED, SORT_RATE };
+static enum sort_key sort_key;
+
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	switch (sort_key) {
+	case SORT_RATE:
+		return (y->rate > x->rate) - (y->rate < x->rate);
+	case SORT_PASSED:
+		return (y->passed > x->passed) - (y->passed < x->passed);
+	default:
+		return (y->dropped > x->dropped) - (y->dropped < x->dropped);
+	}
+}
+
+/*
+ * With --sort rate, two dumps a second apart: a source's rate is what it sent
+ * (passed + dropped) in between.  Sources new in the second dump count from 0.
+ */
+static void add_rates(struct entries *now, const struct entries *before,
+		      double seconds)
+{
+	size_t i, j;
+
+	for (i = 0; i < now->n; i++) {
+		struct entry *e = &now->v[i];
+		uint64_t prev = 0;
+
+		for (j = 0; j < before->n; j++) {
+			const struct entry *p = &before->v[j];
+
+			if (p->src.family == e->src.family && p->src.len == e->src.len &&
+			    !memcmp(p->src.addr, e->src.addr, 16)) {
+				prev = p->passed + p->dropped;
+				break;
+			}
+		}
+		e->rate = (double)(e->passed + e->dropped - prev) / seconds;
+	}
+}
+
+static int top_run(int argc, char **argv, const struct rlctl_opts *o)
+{
+	struct entries es, before = { 0 };
+	uint32_t n = 10;
+	int i, err;
+
+	sort_key = SORT_DROPS;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			if (rl_parse_u32(argv[++i], 1000000, &n) || !n) {
+				rl_usage_error("-n wants a count from 1 to 1000000");
+				return RLCTL_EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--sort") && i + 1 < argc) {
+			const char *k = argv[++i];
+
+			if (!strcmp(k, "drops"))
+				sort_key = SORT_DROPS;
+			else if (!strcmp(k, "passed"))
+				sort_key = SORT_PASSED;
+			else if (!strcmp(k, "rate"))
+				sort_key = SORT_RATE;
+			else {
+				rl_usage_error("--sort wants drops, passed or rate");
+				return RLCTL_EXIT_USAGE;
+			}
+		} else {
+			rl_usage_error("top [-n N] [--sort drops|passed|rate]");
+			return RLCTL_EXIT_USAGE;
+		}
+	}
+	if (sort_key == SORT_RATE) {
+		err = dump(NULL, &before);
+		if (err)
+			goto fail;
+		sleep(1);
+	}
+	err = dump(NULL, &es);
+	if (err)
+		goto fail;
+	if (sort_key == SORT_RATE)
+		add_rates(&es, &before, 1.0);
+	qsort(es.v, es.n, sizeof(*es.v), cmp_entries);
+	print(&es, es.n < n ? es.n : n, o, sort_key == SORT_RATE);
+	free(es.v);
+	free(before.v);
+	return RLCTL_EXIT_OK;
+fail:
+	free(before.v);
+	return rl_nl_error(err);
+}
+
+static void put_prefix(struct nlmsghdr *nlh, void *arg)
+{
+	rl_nl_put_prefix(nlh, arg);
+}
+
+static int flush_run(int argc, char **argv, const struct rlctl_opts *o)
+{
+	struct rl_prefix p;
+	int err;
+
+	if (argc > 2) {
+		rl_usage_error("flush takes at most one entry's PREFIX");
+		return RLCTL_EXIT_USAGE;
+	}
+	if (argc == 1) {
+		err = rl_nl_request(NF_RL_CMD_FLUSH_ENTRIES, 0, NULL, NULL, NULL, NULL);
+	} else {
+		if (rl_parse_prefix(argv[1], &p)) {
+			rl_usage_error("'%s' is not a prefix (ADDR or ADDR/LEN, host bits zero)",
+				       argv[1]);
+			return RLCTL_EXIT_USAGE;
+		}
+		err = rl_nl_request(NF_RL_CMD_DEL_ENTRY, 0, put_prefix, &p, NULL, NULL);
+	}
+	return err ? rl_nl_error(err) : RLCTL_EXIT_OK;
+}
+
+const struct rlctl_cmd rlctl_entries_cmds[] = {
+	{ "entries", entries_run, "entries [PREFIX]" },
+	{ "top", top_run, "top [-n N] [--sort drops|passed|rate]" },
+	{ "flush", flush_run, "flush [PREFIX]" },
+	{ NULL },
+};

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlctl status: the namespace's counters and settings, as text, JSON or the
+ * Prometheus text exposition format (for node_exporter's textfile collector).
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/nf_ratelimit.h>
+
+#include "rlctl.h"
+
+struct counter {
+	int attr;
+	const char *name;
+	const char *help;
+	bool gauge;
+};
+
+static const struct counter counters[] = {
+	{ NF_RL_A_STATS_PASSED, "passed", "Packets that conformed to their limit." },
+	{ NF_RL_A_STATS_DROPPED, "dropped", "Packets dropped." },
+	{ NF_RL_A_STATS_DRY_RUN_DROPPED, "dry_run_dropped",
+	  "Packets that would have been dropped, with dry_run on." },
+	{ NF_RL_A_STATS_ENTRIES, "entries", "Sources tracked now.", true },
+	{ NF_RL_A_STATS_TABLE_FULL, "table_full",
+	  "Packets from new sources that found the table full." },
+	{ NF_RL_A_STATS_ALLOC_FAILED, "alloc_failed",
+	  "Packets whose new entry could not be allocated." },
+	{ NF_RL_A_STATS_GC_RUNS, "gc_runs", "Garbage collection passes." },
+	{ NF_RL_A_STATS_GC_FREED, "gc_freed", "Idle entries freed by garbage collection." },
+};
+
+#define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
+
+struct status {
+	uint64_t stat[NF_RL_A_STATS_MAX + 1];
+	uint64_t rate, period_ns, burst;
+	uint32_t hook, buckets, max_entries, full_policy;
+	int32_t priority;
+	uint8_t v4_prefix, v6_prefix, dry_run;
+};
+
+static const char * const hooks[] = { "prerouting", "input" };
+static const char * const policies[] = { "shared", "drop", "accept" };
+
+static const char *name_of(const char * const *names, size_t n, uint32_t v)
+{
+	return v < n ? names[v] : "unknown";
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct status *st = data;
+	struct nlattr *nest, *a;
+
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(nest) != NF_RL_A_STATS)
+			continue;
+		mnl_attr_for_each_nested(a, nest) {
+			unsigned int t = mnl_attr_get_type(a);
+
+			if (t <= NF_RL_A_STATS_MAX)
+				st->stat[t] = rl_nl_uint(a);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct status *st = data;
+	struct nlattr *nest, *a;
+
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(nest) != NF_RL_A_CONFIG)
+			continue;
+		mnl_attr_for_each_nested(a, nest) {
+			switch (mnl_attr_get_type(a)) {
+			case NF_RL_A_CONFIG_RATE: st->rate = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_RATE_PERIOD_NS: st->period_ns = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_BURST: st->burst = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_V4_PREFIX: st->v4_prefix = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_V6_PREFIX: st->v6_prefix = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_HOOK: st->hook = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_PRIORITY: st->priority = (int32_t)rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_BUCKETS: st->buckets = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_MAX_ENTRIES: st->max_entries = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_DRY_RUN: st->dry_run = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_FULL_POLICY: st->full_policy = rl_nl_uint(a); break;
+			}
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static void format_rate(const struct status *st, char *buf, size_t len)
+{
+	const char *unit = rl_rate_unit(st->period_ns);
+
+	if (unit)
+		snprintf(buf, len, "%llu/%s", (unsigned long long)st->rate, unit);
+	else
+		snprintf(buf, len, "%llu/%lluns", (unsigned long long)st->rate,
+			 (unsigned long long)st->period_ns);
+}
+
+static void print_text(const struct status *st)
+{
+	char rate[48];
+	size_t i;
+
+	for (i = 0; i < NCOUNTERS; i++)
+		printf("%-16s %llu\n", counters[i].name,
+		       (unsigned long long)st->stat[counters[i].attr]);
+	format_rate(st, rate, sizeof(rate));
+	printf("%-16s %s\n", "rate", rate);
+	printf("%-16s %llu\n", "burst", (unsigned long long)st->burst);
+	printf("%-16s %u\n", "v4_prefix", st->v4_prefix);
+	printf("%-16s %u\n", "v6_prefix", st->v6_prefix);
+	printf("%-16s %s\n", "hook", name_of(hooks, 2, st->hook));
+	printf("%-16s %d\n", "priority", st->priority);
+	printf("%-16s %u\n", "max_entries", st->max_entries);
+	printf("%-16s %u\n", "buckets", st->buckets);
+	printf("%-16s %s\n", "dry_run", st->dry_run ? "on" : "off");
+	printf("%-16s %s\n", "full_policy", name_of(policies, 3, st->full_policy));
+}
+
+static void print_json(const struct status *st)
+{
+	char rate[48];
+	size_t i;
+
+	printf("{\"stats\":{");
+	for (i = 0; i < NCOUNTERS; i++)
+		printf("%s\"%s\":%llu", i ? "," : "", counters[i].name,
+		       (unsigned long long)st->stat[counters[i].attr]);
+	format_rate(st, rate, sizeof(rate));
+	printf("},\"config\":{\"rate\":");
+	rl_json_str(stdout, rate);
+	printf(",\"rate_packets\":%llu,\"rate_period_ns\":%llu,\"burst\":%llu,"
+	       "\"v4_prefix\":%u,\"v6_prefix\":%u,\"hook\":\"%s\",\"priority\":%d,"
+	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"full_policy\":\"%s\"}}\n",
+	       (unsigned long long)st->rate, (unsigned long long)st->period_ns,
+	       (unsigned long long)st->burst, st->v4_prefix, st->v6_prefix,
+	       name_of(hooks, 2, st->hook), st->priority, st->max_entries,
+	       st->buckets, st->dry_run ? "true" : "false",
+	       name_of(policies, 3, st->full_policy));
+}
+
+static void print_prometheus(const struct status *st)
+{
+	size_t i;
+
+	for (i = 0; i < NCOUNTERS; i++) {
+		const struct counter *c = &counters[i];
+		const char *suffix = c->gauge ? "" : "_total";
+
+		printf("# HELP nf_ratelimit_%s%s %s\n", c->name, suffix, c->help);
+		printf("# TYPE nf_ratelimit_%s%s %s\n", c->name, suffix,
+		       c->gauge ? "gauge" : "counter");
+		printf("nf_ratelimit_%s%s %llu\n", c->name, suffix,
+		       (unsigned long long)st->stat[c->attr]);
+	}
+	printf("# HELP nf_ratelimit_max_entries Most sources tracked.\n");
+	printf("# TYPE nf_ratelimit_max_entries gauge\n");
+	printf("nf_ratelimit_max_entries %u\n", st->max_entries);
+	printf("# HELP nf_ratelimit_dry_run 1 if drops are only counted.\n");
+	printf("# TYPE nf_ratelimit_dry_run gauge\n");
+	printf("nf_ratelimit_dry_run %u\n", st->dry_run);
+}
+
+static int status_run(int argc, char **argv, const struct rlctl_opts *o)
+{
+	struct status st;
+	int err;
+
+	if (argc > 1) {
+		rl_usage_error("status takes no arguments");
+		return RLCTL_EXIT_USAGE;
+	}
+	memset(&st, 0, sizeof(st));
+	err = rl_nl_request(NF_RL_CMD_GET_STATS, 0, NULL, NULL, stats_cb, &st);
+	if (!err)
+		err = rl_nl_request(NF_RL_CMD_GET_CONFIG, 0, NULL, NULL, config_cb, &st);
+	if (err)
+		return rl_nl_error(err);
+
+	if (o->prometheus)
+		print_prometheus(&st);
+	else if (o->json)
+		print_json(&st);
+	else
+		print_text(&st);
+	return RLCTL_EXIT_OK;
+}
+
+const struct rlctl_cmd rlctl_status_cmds[] = {
+	{ "status", status_run, "status" },
+	{ NULL },
+};
