@@ -64,7 +64,12 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+/*
+ * Only NLMSG_ERROR is ours.  The array ends right after it: libmnl ignores
+ * control types inside the array that have no callback, and gives those past
+ * its end (NLMSG_DONE among them) their default handling.
+ */
+static mnl_cb_t ctl_cbs[NLMSG_ERROR + 1] = {
 	[NLMSG_ERROR] = error_cb,
 };
 
@@ -83,7 +88,7 @@ static int transact(struct mnl_socket *nl, struct nlmsghdr *nlh,
 		if (ret <= 0)
 			return ret < 0 ? -errno : -EIO;
 		ret = mnl_cb_run2(buf, ret, nlh->nlmsg_seq, portid, cb, data,
-				  ctl_cbs, NLMSG_MIN_TYPE);
+				  ctl_cbs, sizeof(ctl_cbs) / sizeof(ctl_cbs[0]));
 	} while (ret > MNL_CB_STOP);
 	return ret < 0 ? -errno : 0;
 }

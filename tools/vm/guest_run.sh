@@ -58,12 +58,14 @@ case "$mode" in *,selftests,*)
 	for t in ${NF_RL_TESTS:-*.sh}; do
 		[ "$t" = lib.sh ] && continue
 		out=/tmp/$t.out
-		./"$t" >"$out" 2>&1
+		# A hung test fails alone instead of stalling the whole VM.
+		timeout "${NF_RL_TEST_TIMEOUT:-300}" ./"$t" >"$out" 2>&1
 		rc=$?
 		sed 's/^/# /' "$out"
 		case $rc in
 		0) point "ok" "selftests: $t" ;;
 		4) point "ok" "selftests: $t # SKIP" ;;
+		124|143) point "not ok" "selftests: $t # timed out" ;;
 		*) point "not ok" "selftests: $t # exit=$rc" ;;
 		esac
 		# A test that left the module loaded must not spoil the next one.
