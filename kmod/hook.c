@@ -40,7 +40,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key4);
  * @prefix: aggregation prefix length, 0 to 128
  */
 void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
-		      u8 prefix)
+			u8 prefix)
 {
 	memset(key, 0, sizeof(*key));
 	ipv6_addr_prefix(&key->addr.v6, saddr, prefix);

@@ -216,21 +216,23 @@ static int parse_prefix(struct nlattr *nest, struct netlink_ext_ack *extack,
 		return -EINVAL;
 	}
 	prefix = nla_get_u8(tb[NF_RL_A_ENTRY_PREFIX]);
-	if (nla_len(addr) == 4 && prefix <= 32) {
-		rl_hook_build_key4(key, nla_get_in_addr(addr), prefix);
-	} else if (nla_len(addr) == 16) {
+	if (nla_len(addr) == 16) {
 		struct in6_addr a6 = nla_get_in6_addr(addr);
 
 		rl_hook_build_key6(key, &a6, prefix);
-	} else if (nla_len(addr) == 4) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_ENTRY_PREFIX],
-				    "IPv4 prefix length must be 0 to 32");
-		return -EINVAL;
-	} else {
+		return 0;
+	}
+	if (nla_len(addr) != 4) {
 		NL_SET_ERR_MSG_ATTR(extack, addr,
 				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
 		return -EINVAL;
 	}
+	if (prefix > 32) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_ENTRY_PREFIX],
+				    "IPv4 prefix length must be 0 to 32");
+		return -EINVAL;
+	}
+	rl_hook_build_key4(key, nla_get_in_addr(addr), prefix);
 	return 0;
 }
 

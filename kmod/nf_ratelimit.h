@@ -7,7 +7,7 @@
 
 #include "table.h"
 
-#define RL_MAX_ENTRIES_LIMIT	(1 << 24)
+#define RL_MAX_ENTRIES_LIMIT	16777216	/* 2^24 entries, 1.3 GB */
 
 /* The configuration one namespace runs with, validated. */
 struct rl_config {
@@ -35,7 +35,7 @@ int rl_hook_register(struct net *net, struct rl_net *rn);
 void rl_hook_unregister(struct net *net, struct rl_net *rn);
 void rl_hook_build_key4(struct rl_key *key, __be32 saddr, u8 prefix);
 void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
-		      u8 prefix);
+			u8 prefix);
 
 /* procfs.c */
 int rl_procfs_init(struct net *net, struct rl_net *rn);

@@ -32,8 +32,12 @@ done
 printf "%-16s %8s %9s\n" 203.0.113.50 "$(flood_field "$TMP/polite" 203.0.113.50 sent)" \
 	"$(sink_count 203.0.113.50)"
 echo "(expected for a flood: 20 + 10/s x 5 s = about 70 received)"
-for f in stats entries config; do
+echo
+echo "\$ cat /proc/net/nf_ratelimit/entries    # in netns rl-dst"
+ip netns exec $DST cat /proc/net/nf_ratelimit/entries
+for cmd in "status" "top -n 3" "-j entries 203.0.113.50" "set dry-run on"; do
 	echo
-	echo "\$ cat /proc/net/nf_ratelimit/$f    # in netns rl-dst"
-	ip netns exec $DST cat /proc/net/nf_ratelimit/$f
+	echo "\$ rlctl $cmd    # in netns rl-dst"
+	# shellcheck disable=SC2086 # the command is meant to split
+	ip netns exec $DST "$BIN/rlctl" $cmd
 done

@@ -39,6 +39,7 @@ enum nf_rl_cmd {
 	NF_RL_CMD_FLUSH_ENTRIES,
 	__NF_RL_CMD_MAX
 };
+
 #define NF_RL_CMD_MAX (__NF_RL_CMD_MAX - 1)
 
 enum nf_rl_attr {
@@ -48,6 +49,7 @@ enum nf_rl_attr {
 	NF_RL_A_ENTRY,			/* nest, enum nf_rl_entry_attr */
 	__NF_RL_A_MAX
 };
+
 #define NF_RL_A_MAX (__NF_RL_A_MAX - 1)
 
 enum nf_rl_stats_attr {
@@ -63,6 +65,7 @@ enum nf_rl_stats_attr {
 	NF_RL_A_STATS_GC_FREED,		/* u64 */
 	__NF_RL_A_STATS_MAX
 };
+
 #define NF_RL_A_STATS_MAX (__NF_RL_A_STATS_MAX - 1)
 
 enum nf_rl_config_attr {
@@ -81,6 +84,7 @@ enum nf_rl_config_attr {
 	NF_RL_A_CONFIG_FULL_POLICY,	/* u32, enum nf_rl_full_policy, settable */
 	__NF_RL_A_CONFIG_MAX
 };
+
 #define NF_RL_A_CONFIG_MAX (__NF_RL_A_CONFIG_MAX - 1)
 
 enum nf_rl_entry_attr {
@@ -94,6 +98,7 @@ enum nf_rl_entry_attr {
 	NF_RL_A_ENTRY_IDLE_MS,		/* u64 */
 	__NF_RL_A_ENTRY_MAX
 };
+
 #define NF_RL_A_ENTRY_MAX (__NF_RL_A_ENTRY_MAX - 1)
 
 #endif /* _UAPI_LINUX_NF_RATELIMIT_H */
