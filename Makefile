@@ -13,14 +13,9 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # The release the headers are for, as uname -r will say (Debian's headers
 # report the upstream version as kernelrelease, not the package's ABI name).
 KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
-
 PREFIX ?= /usr
-DESTDIR ?=
 
 all: modules rlctl
-
-rlctl:
-	$(MAKE) -C tools/rlctl rlctl
 
 kdir:
 	@test -f $(KDIR)/Makefile || { \
@@ -31,15 +26,20 @@ kdir:
 modules: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-instPREFIX ?= /usr
-DESTDIR ?=
-
-all: modules rlctl
-
 rlctl:
 	$(MAKE) -C tools/rlctl rlctl
+
+install: install-module install-rlctl
+
+install-module: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+
+install-rlctl: rlctl
+	install -D -m 0755 tools/rlctl/rlctl $(DESTDIR)$(PREFIX)/sbin/rlctl
+	install -D -m 0644 tools/rlctl/rlctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8
+	install -D -m 0644 tools/rlctl/rlctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl
 
 check:
 	tools/check.sh
