@@ -35,6 +35,14 @@ tools/build-selftest-bins.sh
 make -s -C tools/rlctl tests/parse_test
 tools/rlctl/tests/parse_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlctl parser:/' >"$out/rlctl-unit.ktap" || true
 results=("rlctl=$out/rlctl-unit.ktap")
+step "libFuzzer on rlctl's parsers (${NF_RL_FUZZ_SECONDS:-30} s)"
+if make -s -C tools/rlctl fuzz FUZZ_SECONDS="${NF_RL_FUZZ_SECONDS:-30}" >"$out/fuzz.log" 2>&1; then
+	echo "ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >"$out/fuzz.ktap"
+else
+	sed 's/^/# /' "$out/fuzz.log" | tail -40 >"$out/fuzz.ktap"
+	echo "not ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >>"$out/fuzz.ktap"
+fi
+results+=("fuzz=$out/fuzz.ktap")
 
 for k in $kernels; do
 	case $k in

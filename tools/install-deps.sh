@@ -14,6 +14,7 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 kmod	# the VM
 	sparse				# make lint
 	libmnl-dev			# rlctl
+	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
 )
 
 missing=()
