@@ -12,5 +12,7 @@ for p in rl_flood rl_sink; do
 	gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -static \
 		-o "$top/.build/bin/$p" "$top/selftests/$p.c"
 done
+gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I"$top/kmod/uapi" \
+	-o "$top/.build/bin/rl_nlfuzz" "$top/selftests/rl_nlfuzz.c" -lmnl
 make -s -C "$top/tools/rlctl" rlctl
 cp "$top/tools/rlctl/rlctl" "$top/.build/bin/"

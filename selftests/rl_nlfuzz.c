@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rl_nlfuzz: send malformed requests to the nf_ratelimit generic netlink
+ * family: random commands, flags and versions, random attribute trees (wrong
+ * types, wrong lengths, bogus nesting, lengths that run past the message),
+ * and truncated messages.
+ *
+ *   rl_nlfuzz [-n COUNT] [-s SEED]
+ *
+ * Replies are drained and counted.  Exits 0 if every message got an answer
+ * and the family still answers a well-formed GET_STATS at the end; the
+ * tests then check that nothing changed that the caller may not change.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/nf_ratelimit.h>
+
+static unsigned int rnd(unsigned int n)
+{
+	return n ? (unsigned int)random() % n : 0;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID)
+			*(uint16_t *)data = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+/* Random TLVs into buf[0..room); returns the bytes written. */
+static size_t put_attrs(unsigned char *buf, size_t room, int depth)
+{
+	size_t off = 0;
+
+	while (off + NLA_HDRLEN <= room && rnd(4)) {
+		struct nlattr *a = (struct nlattr *)(buf + off);
+		size_t len = rnd(24), i;
+
+		if (off + NLA_HDRLEN + NLA_ALIGN(len) > room)
+			break;
+		a->nla_type = rnd(10);
+		if (depth < 3 && !rnd(3)) {
+			a->nla_type |= NLA_F_NESTED;
+			len = put_attrs(buf + off + NLA_HDRLEN,
+					room - off - NLA_HDRLEN, depth + 1);
+		} else {
+			for (i = 0; i < len; i++)
+				buf[off + NLA_HDRLEN + i] = rnd(256);
+		}
+		a->nla_len = NLA_HDRLEN + len;
+		/* Now and then a length that lies. */
+		if (!rnd(16))
+			a->nla_len = rnd(0x10000);
+		off += NLA_HDRLEN + NLA_ALIGN(len);
+	}
+	return off;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long count = 10000, i, answered = 0, errors = 0;
+	char buf[MNL_SOCKET_BUFFER_SIZE], rbuf[65536];
+	unsigned int seed = 1, portid;
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *g;
+	struct timeval tmo = { .tv_sec = 2 };
+	uint16_t id = 0;
+	int opt, ret;
+
+	while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+		switch (opt) {
+		case 'n': count = strtoul(optarg, NULL, 0); break;
+		case 's': seed = strtoul(optarg, NULL, 0); break;
+		default:
+			fprintf(stderr, "usage: rl_nlfuzz [-n COUNT] [-s SEED]\n");
+			return 2;
+		}
+	}
+	srandom(seed);
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("netlink");
+		return 1;
+	}
+	portid = mnl_socket_get_portid(nl);
+	/* A message the kernel drops unanswered must not hang the test. */
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo));
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NF_RL_GENL_NAME);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ||
+	    (ret = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf))) <= 0 ||
+	    mnl_cb_run(rbuf, ret, 0, portid, family_cb, &id) < 0 || !id) {
+		fprintf(stderr, "rl_nlfuzz: no %s family\n", NF_RL_GENL_NAME);
+		return 1;
+	}
+
+	for (i = 0; i < count; i++) {
+		size_t len;
+
+		memset(buf, 0, sizeof(buf));
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = id;
+		/* Always an ack, so that every message gets exactly one answer. */
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+				   (rnd(4) ? 0 : NLM_F_DUMP);
+		nlh->nlmsg_seq = i + 1;
+		g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+		g->cmd = rnd(4) ? 1 + rnd(NF_RL_CMD_MAX) : rnd(256);
+		g->version = rnd(8) ? NF_RL_GENL_VERSION : rnd(256);
+		g->reserved = rnd(8) ? 0 : rnd(65536);
+		len = put_attrs((unsigned char *)buf + nlh->nlmsg_len,
+				512, 0);
+		nlh->nlmsg_len += len;
+		/* Now and then cut the message short. */
+		if (!rnd(16) && nlh->nlmsg_len > NLMSG_HDRLEN)
+			nlh->nlmsg_len -= rnd(nlh->nlmsg_len - NLMSG_HDRLEN);
+
+		if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+			errors++;
+			continue;
+		}
+		/* Read until the ack or error for this sequence number. */
+		for (;;) {
+			struct nlmsghdr *r;
+			int done = 0;
+
+			ret = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
+			if (ret <= 0) {
+				fprintf(stderr, "rl_nlfuzz: message %lu (seed %u) got no answer\n",
+					i + 1, seed);
+				break;
+			}
+			for (r = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(r, ret);
+			     r = mnl_nlmsg_next(r, &ret)) {
+				if (r->nlmsg_seq != i + 1)
+					continue;
+				if (r->nlmsg_type == NLMSG_ERROR) {
+					const struct nlmsgerr *e = mnl_nlmsg_get_payload(r);
+
+					if (e->error)
+						errors++;
+					done = 1;
+				} else if (r->nlmsg_type == NLMSG_DONE) {
+					done = 1;
+				}
+			}
+			if (done) {
+				answered++;
+				break;
+			}
+		}
+	}
+
+	/* The family must still answer properly. */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = id;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = 0x7fffffff;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = NF_RL_CMD_GET_STATS;
+	g->version = NF_RL_GENL_VERSION;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ||
+	    (ret = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf))) <= 0 ||
+	    ((struct nlmsghdr *)rbuf)->nlmsg_type != id) {
+		fprintf(stderr, "rl_nlfuzz: GET_STATS no longer answered\n");
+		return 1;
+	}
+	printf("sent %lu, answered %lu, refused %lu\n", count, answered, errors);
+	mnl_socket_close(nl);
+	return answered == count ? 0 : 1;
+}
