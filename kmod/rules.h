@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NF_RL_RULES_H
+#define _NF_RL_RULES_H
+
+#include <linux/rcupdate.h>
+
+#include "bucket.h"
+#include "table.h"
+
+/*
+ * What a rule does to the sources it covers.  Not yet wired to the packet
+ * path or netlink: see issue 3.
+ */
+enum rl_action {
+	RL_ACTION_LIMIT,	/* a bucket per source, at the rule's rate */
+	RL_ACTION_ALLOW,	/* never limited */
+	RL_ACTION_DENY,		/* always dropped */
+};
+
+struct rl_rule {
+	struct rl_key match;	/* the rule's prefix, masked */
+	enum rl_action action;
+	u8 agg_prefix;		/* sources grouped by this prefix length */
+	struct rl_rate rate;
+};
+
+/* All rules of one prefix length and family, sorted by masked address. */
+struct rl_rule_level {
+	u8 len;
+	u32 n;
+	const struct rl_rule **rules;
+};
+
+/*
+ * An immutable set of rules, replaced whole under RCU.  Per family, the
+ * levels are ordered longest prefix first, so the first level that holds the
+ * masked source holds the longest match: a lookup costs one binary search per
+ * distinct prefix length in use, however many rules there are.
+ */
+struct rl_ruleset {
+	struct rcu_head rcu;
+	u32 nrules;
+	u32 nlevels[2];			/* [0] IPv4, [1] IPv6 */
+	struct rl_rule_level *levels[2];
+	struct rl_rule rules[];
+};
+
+struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
+				  const char **errmsg);
+const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
+				     const struct rl_key *src);
+void rl_rules_free(struct rl_ruleset *rs);
+
+#endif /* _NF_RL_RULES_H */

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rule sets: longest-prefix match for both families, refusals at build
+ * time, and thousands of rules checked against a brute-force reference.
+ */
+
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/sort.h>
+
+#include "../nf_ratelimit.h"
+#include "../rules.h"
+
+static struct rl_rule rule4(u32 addr, u8 len, enum rl_action action)
+{
+	struct rl_rule r = { .action = action };
+
+	rl_hook_build_key4(&r.match, htonl(addr), len);
+	return r;
+}
+
+static struct rl_rule rule6(u16 w0, u16 w1, u16 w7, u8 len, enum rl_action action)
+{
+	struct in6_addr a = { .s6_addr16 = { htons(w0), htons(w1), [7] = htons(w7) } };
+	struct rl_rule r = { .action = action };
+
+	rl_hook_build_key6(&r.match, &a, len);
+	return r;
+}
+
+static void src4(struct rl_key *k, u32 addr)
+{
+	rl_hook_build_key4(k, htonl(addr), 32);
+}
+
+static struct rl_ruleset *build(struct kunit *test, const struct rl_rule *r, u32 n)
+{
+	const char *msg = NULL;
+	struct rl_ruleset *rs = rl_rules_build(r, n, &msg);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rs), "%s", msg);
+	return rs;
+}
+
+/* Index of the matching rule in @rules as built, or -1. */
+static int match_index(const struct rl_ruleset *rs, const struct rl_key *src)
+{
+	const struct rl_rule *r = rl_rules_match(rs, src);
+
+	return r ? (int)(r - rs->rules) : -1;
+}
+
+struct lpm_case {
+	const char *desc;
+	u32 src;
+	int want;
+};
+
+static const struct lpm_case lpm_cases[] = {
+	{ "outside every rule but the default", 0xc0000201, 0 },
+	{ "in the /8", 0x0a090909, 1 },
+	{ "in the /16 inside the /8", 0x0a010909, 2 },
+	{ "in the /24 inside the /16", 0x0a010209, 3 },
+	{ "the /32 inside the /24", 0x0a010203, 4 },
+	{ "next to the /32", 0x0a010204, 3 },
+	{ "first address of the /16", 0x0a010000, 2 },
+	{ "last address of the /8", 0x0affffff, 1 },
+	{ "just past the /8", 0x0b000000, 0 },
+};
+
+static void lpm_case_desc(const struct lpm_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(lpm, lpm_cases, lpm_case_desc);
+
+static void most_specific_ipv4_rule_wins(struct kunit *test)
+{
+	const struct lpm_case *c = test->param_value;
+	/* Given out of order: the set sorts them. */
+	struct rl_rule rules[] = {
+		rule4(0, 0, RL_ACTION_LIMIT),
+		rule4(0x0a000000, 8, RL_ACTION_ALLOW),
+		rule4(0x0a010000, 16, RL_ACTION_DENY),
+		rule4(0x0a010200, 24, RL_ACTION_LIMIT),
+		rule4(0x0a010203, 32, RL_ACTION_DENY),
+	};
+	struct rl_ruleset *rs = build(test, rules, ARRAY_SIZE(rules));
+	struct rl_key k;
+
+	src4(&k, c->src);
+	KUNIT_EXPECT_EQ(test, match_index(rs, &k), c->want);
+	rl_rules_free(rs);
+}
+
+static void families_do_not_mix(struct kunit *test)
+{
+	struct rl_rule rules[] = {
+		rule6(0x2001, 0x0db8, 0, 32, RL_ACTION_DENY),
+		rule4(0, 0, RL_ACTION_LIMIT),
+	};
+	struct in6_addr a6 = { .s6_addr16 = { htons(0x2001), htons(0x0db8), [7] = htons(1) } };
+	struct in6_addr b6 = { .s6_addr16 = { htons(0x2001), htons(0x0db9) } };
+	struct rl_ruleset *rs = build(test, rules, ARRAY_SIZE(rules));
+	struct rl_key k;
+
+	rl_hook_build_key6(&k, &a6, 128);
+	KUNIT_EXPECT_EQ(test, match_index(rs, &k), 0);
+	/* No IPv6 default: 0.0.0.0/0 must not cover IPv6. */
+	rl_hook_build_key6(&k, &b6, 128);
+	KUNIT_EXPECT_EQ(test, match_index(rs, &k), -1);
+	src4(&k, 0x20010db8);
+	KUNIT_EXPECT_EQ(test, match_index(rs, &k), 1);
+	rl_rules_free(rs);
+}
+
+static void bad_sets_are_refused(struct kunit *test)
+{
+	struct rl_rule dup[] = {
+		rule4(0x0a000000, 8, RL_ACTION_ALLOW),
+		rule4(0x0a000000, 8, RL_ACTION_DENY),
+	};
+	struct rl_rule host_bits[] = { rule4(0x0a000000, 8, RL_ACTION_ALLOW) };
+	struct rl_rule too_long[] = { rule4(0x0a000000, 8, RL_ACTION_ALLOW) };
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(dup, 2, &msg)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, msg);
+	host_bits[0].match.addr.v4 = htonl(0x0a000001);
+	msg = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(host_bits, 1, &msg)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, msg);
+	too_long[0].match.prefix = 33;
+	msg = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(too_long, 1, &msg)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, msg);
+}
+
+static void empty_set_matches_nothing(struct kunit *test)
+{
+	struct rl_rule unused = rule4(0, 0, RL_ACTION_LIMIT);
+	struct rl_ruleset *rs = build(test, &unused, 0);
+	struct rl_key k;
+
+	src4(&k, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, match_index(rs, &k), -1);
+	rl_rules_free(rs);
+}
+
+/* The reference: scan every rule, keep the longest that covers @src. */
+static int brute_force(const struct rl_ruleset *rs, const struct rl_key *src)
+{
+	int best = -1;
+	u32 i;
+
+	for (i = 0; i < rs->nrules; i++) {
+		const struct rl_key *m = &rs->rules[i].match;
+		u32 mask = m->prefix ? ~0U << (32 - m->prefix) : 0;
+
+		if (m->family != src->family)
+			continue;
+		if ((ntohl(src->addr.v4) & mask) != ntohl(m->addr.v4))
+			continue;
+		if (best < 0 || m->prefix > rs->rules[best].match.prefix)
+			best = i;
+	}
+	return best;
+}
+
+static int cmp_match(const void *a, const void *b)
+{
+	return memcmp(&((const struct rl_rule *)a)->match,
+		      &((const struct rl_rule *)b)->match, sizeof(struct rl_key));
+}
+
+static void thousands_of_rules_match_like_a_linear_scan(struct kunit *test)
+{
+	enum { NRULES = 4096, NLOOKUPS = 20000 };
+	static const u8 lens[] = { 8, 16, 20, 24, 28, 32 };
+	struct rnd_state rnd;
+	struct rl_ruleset *rs;
+	struct rl_rule *rules;
+	u32 i, n = 0;
+
+	prandom_seed_state(&rnd, 42);
+	rules = kunit_kcalloc(test, NRULES, sizeof(*rules), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rules);
+	/* Addresses in 10.0.0.0/12 so that rules nest and overlap often. */
+	for (i = 0; i < NRULES; i++) {
+		u8 len = lens[prandom_u32_state(&rnd) % ARRAY_SIZE(lens)];
+		u32 addr = 0x0a000000 | (prandom_u32_state(&rnd) & 0x000fffff);
+
+		rules[i] = rule4(addr & (~0U << (32 - len)), len, RL_ACTION_LIMIT);
+	}
+	/* Sort, then drop duplicates: the set refuses them. */
+	sort(rules, NRULES, sizeof(*rules), cmp_match, NULL);
+	for (i = 0; i < NRULES; i++)
+		if (!n || memcmp(&rules[n - 1].match, &rules[i].match, sizeof(rules[i].match)))
+			rules[n++] = rules[i];
+	KUNIT_ASSERT_GT(test, n, NRULES / 2);
+	rs = build(test, rules, n);
+	for (i = 0; i < NLOOKUPS; i++) {
+		struct rl_key k;
+
+		src4(&k, 0x0a000000 | (prandom_u32_state(&rnd) & 0x001fffff));
+		KUNIT_ASSERT_EQ(test, match_index(rs, &k), brute_force(rs, &k));
+	}
+	rl_rules_free(rs);
+}
+
+static struct kunit_case rules_cases[] = {
+	KUNIT_CASE_PARAM(most_specific_ipv4_rule_wins, lpm_gen_params),
+	KUNIT_CASE(families_do_not_mix),
+	KUNIT_CASE(bad_sets_are_refused),
+	KUNIT_CASE(empty_set_matches_nothing),
+	KUNIT_CASE(thousands_of_rules_match_like_a_linear_scan),
+	{}
+};
+
+static struct kunit_suite rules_suite = {
+	.name = "nf_ratelimit_rules",
+	.test_cases = rules_cases,
+};
+
+kunit_test_suites(&rules_suite);
