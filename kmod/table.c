@@ -3,10 +3,11 @@
  * The per-namespace table of sources.
  *
  * An rhashtable gives what the packet path needs: lookups that take no lock
- * under RCU, inserts that lock one bucket and re-check for the key (so two
- * CPUs seeing a new source's first packets at once create one entry), and a
- * table that starts small and grows with use, so an idle namespace costs a
- * few hundred bytes.  Each entry has its own spinlock for the token update.
+ * under RCU, and a table that starts small and grows with use, so an idle
+ * namespace costs a few hundred bytes.  Each entry has its own spinlock for
+ * the token update.  New sources are inserted under a per-table lock that
+ * re-checks for the key, so two CPUs seeing a new source's first packets at
+ * once create one entry.
  *
  * Memory is bounded by a count of entries checked before every insert and by
  * deferrable garbage collection, which walks the table under RCU and
@@ -85,40 +86,40 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
  * table refused.  Inserts are serialised by insert_lock and re-check for the
  * key under it, so the first packets of one source racing on two CPUs create
  * one entry, and the count check cannot turn away a source whose entry the
- * other CPU is creating.  Only new sources take the lock, and none once the
- * table is full.
+ * other CPU is creating.  Only new sources take the lock, none once the table
+ * is full, and the allocation happens before it.
  */
 static struct rl_entry *entry_create(struct rl_table *t,
 				     const struct rl_key *key, u64 now)
 {
-	struct rl_entry *e;
-	u32 max_entries;
+	u32 max_entries = READ_ONCE(t->cfg.limits.max_entries);
+	struct rl_entry *e, *new;
 	int err;
 
-	/* Unlocked first look: a spoofed flood against a full table stops here. */
-	max_entries = READ_ONCE(t->cfg.limits.max_entries);
+	/*
+	 * Unlocked first look: a spoofed flood against a full table stops
+	 * here.  The source may have been inserted since our lookup missed.
+	 */
 	if (atomic_read(&t->nentries) >= max_entries)
-		goto recheck_full;
+		return rhashtable_lookup(&t->ht, key, entry_params);
+
+	new = kmem_cache_alloc(entry_cache, GFP_ATOMIC);
+	if (unlikely(!new)) {
+		e = rhashtable_lookup(&t->ht, key, entry_params);
+		return e ?: ERR_PTR(-ENOMEM);
+	}
+	entry_init(new, key, &t->cfg.rate, now);
 
 	spin_lock(&t->insert_lock);
 	e = rhashtable_lookup(&t->ht, key, entry_params);
 	if (e)
-		goto unlock;
-	if (atomic_read(&t->nentries) >= max_entries) {
-		e = NULL;
-		goto unlock;
-	}
-	e = kmem_cache_alloc(entry_cache, GFP_ATOMIC);
-	if (unlikely(!e)) {
-		e = ERR_PTR(-ENOMEM);
-		goto unlock;
-	}
-	entry_init(e, key, &t->cfg.rate, now);
-	err = rhashtable_insert_fast(&t->ht, &e->node, entry_params);
+		goto unlock_free;
+	if (atomic_read(&t->nentries) >= max_entries)
+		goto unlock_free;	/* e is NULL: full */
+	err = rhashtable_insert_fast(&t->ht, &new->node, entry_params);
 	if (unlikely(err)) {
-		kmem_cache_free(entry_cache, e);
 		e = ERR_PTR(err);
-		goto unlock;
+		goto unlock_free;
 	}
 	atomic_inc(&t->nentries);
 	atomic_inc(&t->generation);
@@ -127,15 +128,12 @@ static struct rl_entry *entry_create(struct rl_table *t,
 	if (READ_ONCE(t->gc_enabled) && !delayed_work_pending(&t->gc_work))
 		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 				   RL_GC_INTERVAL);
-	return e;
+	return new;
 
-unlock:
+unlock_free:
 	spin_unlock(&t->insert_lock);
+	kmem_cache_free(entry_cache, new);
 	return e;
-
-recheck_full:
-	/* The source may have been inserted since our lookup missed. */
-	return rhashtable_lookup(&t->ht, key, entry_params);
 }
 
 /* Counts the verdict and applies dry_run; returns whether to pass. */

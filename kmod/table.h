@@ -2,6 +2,7 @@
 #ifndef _NF_RL_TABLE_H
 #define _NF_RL_TABLE_H
 
+#include <linux/cache.h>
 #include <linux/in6.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
@@ -70,13 +71,20 @@ struct rl_stats {
 
 struct rl_table {
 	struct rhashtable ht;
+	/* Read by every packet, written rarely. */
 	struct rl_table_cfg cfg;
 	u64 idle_ns;			/* GC frees entries idle this long */
-	atomic_t nentries;		/* raised under insert_lock only */
-	atomic_t generation;		/* bumped on every insert and removal */
-	spinlock_t insert_lock;		/* serialises inserts; BH context */
 	bool gc_enabled;
 	struct rl_pcpu_stats __percpu *stats;
+
+	/*
+	 * Written on every new source: kept off the lines every packet reads,
+	 * so that a flood of new sources does not bounce them between CPUs.
+	 */
+	atomic_t nentries ____cacheline_aligned_in_smp;	/* raised under insert_lock only */
+	atomic_t generation;		/* bumped on every insert and removal */
+	spinlock_t insert_lock;		/* serialises inserts; BH context */
+
 	struct delayed_work gc_work;
 	atomic64_t gc_runs;
 	atomic64_t gc_freed;
