@@ -72,4 +72,7 @@ fi
 echo "build-debug-kernel: built in $(($(date +%s) - start)) s" >&2
 
 touch .nf_rl_done
+# Trees of older configs or sources are 2 GB each and never used again.
+find "$cache" -mindepth 1 -maxdepth 1 -name 'linux-*' ! -name "$(basename "$dir")" \
+	-exec rm -rf {} +
 echo "$dir"
