@@ -35,6 +35,11 @@ tools/build-selftest-bins.sh
 make -s -C tools/rlctl tests/parse_test
 tools/rlctl/tests/parse_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlctl parser:/' >"$out/rlctl-unit.ktap" || true
 results=("rlctl=$out/rlctl-unit.ktap")
+step "netlink spec"
+schema=$(tools/ynl-schema.sh)
+/usr/bin/python3 tools/check-spec.py Documentation/netlink/specs/nf_ratelimit.yaml \
+	"$schema" kmod/uapi >"$out/spec.ktap" || true
+results+=("spec=$out/spec.ktap")
 step "libFuzzer on rlctl's parsers (${NF_RL_FUZZ_SECONDS:-30} s)"
 if make -s -C tools/rlctl fuzz FUZZ_SECONDS="${NF_RL_FUZZ_SECONDS:-30}" >"$out/fuzz.log" 2>&1; then
 	echo "ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >"$out/fuzz.ktap"
