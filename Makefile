@@ -3,6 +3,7 @@
 #   make              build kmod/nf_ratelimit.ko against KDIR, and rlctl
 #   make install      install both (then: modprobe nf_ratelimit)
 #   make check        every test: KUnit and selftests in VMs, and lint
+#   make check-quick  the selftests on Debian's kernel and the unit tests only
 #   make demo         boot a VM and show limiting at work
 #   make lint         sparse and checkpatch --strict only
 #
@@ -44,6 +45,10 @@ install-rlctl: rlctl
 check:
 	tools/check.sh
 
+# The edit loop: Debian's kernel only (no debug kernel build), a short fuzz.
+check-quick:
+	NF_RL_KERNELS=stock NF_RL_FUZZ_SECONDS=5 tools/check.sh
+
 demo:
 	tools/demo.sh
 
@@ -59,4 +64,4 @@ clean:
 	$(MAKE) -C tools/rlctl clean
 	rm -rf .build
 
-.PHONY: all kdir modules rlctl install install-module install-rlctl check demo lint deps clean
+.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps clean

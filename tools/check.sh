@@ -28,7 +28,7 @@ step() { echo "==> $*" >&2; }
 step "dependencies"
 tools/install-deps.sh
 stock=$(tools/stock-kernel.sh)
-debug=$(tools/build-debug-kernel.sh)
+case " $kernels " in *" debug "*) debug=$(tools/build-debug-kernel.sh) ;; esac
 
 step "selftest programs and rlctl"
 tools/build-selftest-bins.sh
