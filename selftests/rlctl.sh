@@ -31,7 +31,7 @@ exits() {	# exits CODE ARGS...
 require
 [ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 26
+ktap_header 27
 
 rmmod nf_ratelimit 2>/dev/null
 "$RLCTL" status >/dev/null 2>"$TMP/err"
@@ -68,9 +68,19 @@ rl top -n 1 --sort passed
 check "top --sort passed puts the busiest first" grep -q '^203\.0\.113\.' "$TMP/out"
 rl top -n 2
 check "top -n 2 shows two" [ "$(grep -c '/32 ' "$TMP/out")" = 2 ]
+# --sort rate measures over one second: the one source sending now wins,
+# though others have sent more in all.
+flood "$TMP/h" -d $DST4 -s 192.0.2.77 -r 200 -t 3 &
+flood_pid=$!
+sleep 1
+rl -j top -n 1 --sort rate
+wait $flood_pid
+diag "$(cat "$TMP/out")"
+check "top --sort rate puts the source sending now first" \
+	grep -q '^\[{"source":"192.0.2.77/32",.*"rate":[1-9]' "$TMP/out"
 
 rl flush 192.0.2.9/32
-check "flush PREFIX deletes that entry" [ "$(rl_stat entries)" = 3 ]
+check "flush PREFIX deletes that entry" [ "$(rl_stat entries)" = 4 ]
 exits 1 flush 192.0.2.9/32
 ktap_result $? "flush of a missing entry exits 1"
 check "... saying why" grep -q 'no such entry' "$TMP/err"
