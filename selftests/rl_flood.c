@@ -199,11 +199,19 @@ int main(int argc, char **argv)
 			if (count && s[i].sent >= count)
 				continue;
 			if (interval) {
-				struct timespec ts = {
-					.tv_sec = next / 1000000000ULL,
-					.tv_nsec = next % 1000000000ULL,
-				};
+				struct timespec ts;
 
+				/*
+				 * After a stall (the VM is emulated), resume
+				 * the pace instead of catching up in a burst
+				 * that could overflow the receive backlog
+				 * before the module ever sees the packets.
+				 */
+				t = now_ns();
+				if (t > next + 100 * interval)
+					next = t;
+				ts.tv_sec = next / 1000000000ULL;
+				ts.tv_nsec = next % 1000000000ULL;
 				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 				next += interval;
 			}
