@@ -99,6 +99,7 @@ static const char * const full_policy_names[] = {
 
 static unsigned int rl_net_id __read_mostly;
 static struct rl_config rl_cfg __read_mostly;
+static struct rl_table_cfg rl_table_cfg __read_mostly;
 
 /**
  * rl_main_net() - the nf_ratelimit state of a namespace
@@ -203,14 +204,14 @@ static int match_name(const char * const *names, int n, const char *s)
 }
 
 /* Every message names its parameter and fits on one line. */
-static int parse_params(struct rl_config *cfg)
+static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 {
-	struct rl_table_cfg *t = &cfg->table;
 	u64 n, period_ns, b;
 	const char *msg;
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
+	memset(t, 0, sizeof(*t));
 
 	if (rl_main_parse_rate(rate, &n, &period_ns)) {
 		pr_err("rate=%s: expected N or N/second, /minute, /hour, /day or /week\n",
@@ -296,7 +297,7 @@ static int __net_init rl_net_init(struct net *net)
 
 	rn->cfg = rl_cfg;
 	mutex_init(&rn->lock);
-	err = rl_table_init(&rn->table, &rn->cfg.table, ktime_get_ns());
+	err = rl_table_init(&rn->table, &rl_table_cfg, ktime_get_ns());
 	if (err)
 		return err;
 	err = rl_procfs_init(net, rn);
@@ -344,7 +345,7 @@ static int __init rl_init(void)
 {
 	int err;
 
-	err = parse_params(&rl_cfg);
+	err = parse_params(&rl_cfg, &rl_table_cfg);
 	if (err)
 		return err;
 	err = rl_table_module_init();

@@ -29,23 +29,19 @@ static struct netlink_range_validation max_entries_range = {
 	.max = RL_MAX_ENTRIES_LIMIT,
 };
 
+/* Fixed at load; extack also points at the offending attribute. */
+#define READ_ONLY { .type = NLA_REJECT, \
+	.reject_message = "set at module load: reload the module to change it" }
+
 static const struct nla_policy config_policy[NF_RL_A_CONFIG_MAX + 1] = {
-	[NF_RL_A_CONFIG_RATE] = { .type = NLA_REJECT,
-		.reject_message = "rate is set at module load" },
-	[NF_RL_A_CONFIG_RATE_PERIOD_NS] = { .type = NLA_REJECT,
-		.reject_message = "rate is set at module load" },
-	[NF_RL_A_CONFIG_BURST] = { .type = NLA_REJECT,
-		.reject_message = "burst is set at module load" },
-	[NF_RL_A_CONFIG_V4_PREFIX] = { .type = NLA_REJECT,
-		.reject_message = "v4_prefix is set at module load" },
-	[NF_RL_A_CONFIG_V6_PREFIX] = { .type = NLA_REJECT,
-		.reject_message = "v6_prefix is set at module load" },
-	[NF_RL_A_CONFIG_HOOK] = { .type = NLA_REJECT,
-		.reject_message = "the hook is set at module load" },
-	[NF_RL_A_CONFIG_PRIORITY] = { .type = NLA_REJECT,
-		.reject_message = "the hook priority is set at module load" },
-	[NF_RL_A_CONFIG_BUCKETS] = { .type = NLA_REJECT,
-		.reject_message = "buckets is set at module load" },
+	[NF_RL_A_CONFIG_RATE] = READ_ONLY,
+	[NF_RL_A_CONFIG_RATE_PERIOD_NS] = READ_ONLY,
+	[NF_RL_A_CONFIG_BURST] = READ_ONLY,
+	[NF_RL_A_CONFIG_V4_PREFIX] = READ_ONLY,
+	[NF_RL_A_CONFIG_V6_PREFIX] = READ_ONLY,
+	[NF_RL_A_CONFIG_HOOK] = READ_ONLY,
+	[NF_RL_A_CONFIG_PRIORITY] = READ_ONLY,
+	[NF_RL_A_CONFIG_BUCKETS] = READ_ONLY,
 	[NF_RL_A_CONFIG_MAX_ENTRIES] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &max_entries_range),
 	[NF_RL_A_CONFIG_DRY_RUN] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -100,6 +96,7 @@ static int fill_stats(struct sk_buff *skb, struct rl_net *rn)
 
 static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 {
+	const struct rl_table_cfg *t = &rn->table.cfg;
 	const struct rl_config *c = &rn->cfg;
 	struct rl_limits lim;
 	struct nlattr *nest;
@@ -107,16 +104,16 @@ static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 	rl_table_read_limits(&rn->table, &lim);
 	nest = nla_nest_start(skb, NF_RL_A_CONFIG);
 	if (!nest ||
-	    put_u64(skb, NF_RL_A_CONFIG_RATE, c->table.rate.n, NF_RL_A_CONFIG_PAD) ||
-	    put_u64(skb, NF_RL_A_CONFIG_RATE_PERIOD_NS, c->table.rate.period_ns,
+	    put_u64(skb, NF_RL_A_CONFIG_RATE, t->rate.n, NF_RL_A_CONFIG_PAD) ||
+	    put_u64(skb, NF_RL_A_CONFIG_RATE_PERIOD_NS, t->rate.period_ns,
 		    NF_RL_A_CONFIG_PAD) ||
-	    put_u64(skb, NF_RL_A_CONFIG_BURST, c->table.rate.burst,
+	    put_u64(skb, NF_RL_A_CONFIG_BURST, t->rate.burst,
 		    NF_RL_A_CONFIG_PAD) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_V4_PREFIX, c->v4_prefix) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_V6_PREFIX, c->v6_prefix) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_HOOK, c->hook) ||
 	    nla_put_s32(skb, NF_RL_A_CONFIG_PRIORITY, c->priority) ||
-	    nla_put_u32(skb, NF_RL_A_CONFIG_BUCKETS, c->table.buckets) ||
+	    nla_put_u32(skb, NF_RL_A_CONFIG_BUCKETS, t->buckets) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_MAX_ENTRIES, lim.max_entries) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_DRY_RUN, lim.dry_run) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_FULL_POLICY, lim.full_policy))
@@ -185,7 +182,7 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 		lim.dry_run = nla_get_u8(tb[NF_RL_A_CONFIG_DRY_RUN]);
 	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
 		lim.full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
-	if (lim.max_entries > 2ULL * rn->cfg.table.buckets) {
+	if (lim.max_entries > 2ULL * rn->table.cfg.buckets) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[NF_RL_A_CONFIG_MAX_ENTRIES],
 				    "max_entries may be at most twice buckets: reload the module with more buckets");
 		err = -ERANGE;

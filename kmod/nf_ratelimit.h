@@ -9,19 +9,19 @@
 
 #define RL_MAX_ENTRIES_LIMIT	16777216	/* 2^24 entries, 1.3 GB */
 
-/* The configuration one namespace runs with, validated. */
+/*
+ * The configuration of a namespace's hooks, validated.  The table's own
+ * configuration lives in its struct rl_table, the one copy that is read and
+ * changed at run time.
+ */
 struct rl_config {
-	struct rl_table_cfg table;
 	u8 v4_prefix;
 	u8 v6_prefix;
 	enum nf_rl_hook hook;
 	int priority;
 };
 
-/*
- * Per network namespace state.  cfg is fixed at creation, except for its
- * table.limits: the live limits are the table's own (rl_table_read_limits()).
- */
+/* Per network namespace state; cfg is fixed at creation. */
 struct rl_net {
 	struct rl_config cfg;
 	struct mutex lock;		/* serialises control-plane writers */

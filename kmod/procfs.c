@@ -47,7 +47,7 @@ static int config_show(struct seq_file *seq, void *v)
 	struct rl_net *rn = seq_rl_net(seq);
 	const struct rl_config *c = &rn->cfg;
 	struct rl_limits lim;
-	const struct rl_rate *r = &c->table.rate;
+	const struct rl_rate *r = &rn->table.cfg.rate;
 	const char *unit = rl_main_rate_unit(r->period_ns);
 
 	rl_table_read_limits(&rn->table, &lim);
@@ -61,7 +61,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
 	seq_printf(seq, "priority %d\n", c->priority);
 	seq_printf(seq, "max_entries %u\n", lim.max_entries);
-	seq_printf(seq, "buckets %u\n", c->table.buckets);
+	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
 	seq_printf(seq, "dry_run %d\n", lim.dry_run);
 	seq_printf(seq, "full_policy %s\n",
 		   rl_main_full_policy_name(lim.full_policy));
