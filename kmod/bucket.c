@@ -90,8 +90,31 @@ void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now)
 {
 	b->tokens = r->cap;
 	b->last_ns = now;
+	b->cost = r->cost;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_init);
+
+/*
+ * The bucket's tokens in units of @r's cost: a rate change keeps the share of
+ * a packet the bucket holds, clamped to the new burst.  Whole packets and the
+ * remainder are converted apart, so that no product can overflow: whole
+ * packets are fewer than the new burst, whose cap fits, and the remainder's
+ * quotient is below the new cost.  A bucket that had no cost (its source
+ * was unmetered) starts full, as a new one would.
+ */
+static u64 rescaled(const struct rl_bucket *b, const struct rl_rate *r)
+{
+	u64 whole, rem;
+
+	if (likely(b->cost == r->cost))
+		return min(b->tokens, r->cap);	/* the burst may have shrunk */
+	if (!b->cost)
+		return r->cap;
+	whole = div64_u64_rem(b->tokens, b->cost, &rem);
+	if (whole >= r->burst)
+		return r->cap;
+	return whole * r->cost + mul_u64_u64_div_u64(rem, r->cost, b->cost);
+}
 
 /*
  * Tokens at @now.  Below fill_ns, elapsed * refill < cap + refill, which
@@ -101,20 +124,21 @@ EXPORT_SYMBOL_IF_KUNIT(rl_bucket_init);
  */
 static u64 refilled(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 {
-	u64 elapsed;
+	u64 elapsed, tokens = rescaled(b, r);
 
 	if (now <= b->last_ns)
-		return b->tokens;
+		return tokens;
 	elapsed = now - b->last_ns;
 	if (elapsed >= r->fill_ns)
 		return r->cap;
-	return min(b->tokens + elapsed * r->refill, r->cap);
+	return min(tokens + elapsed * r->refill, r->cap);
 }
 
 /**
  * rl_bucket_charge() - refill a bucket for the time passed, then take a packet
  * @b: bucket, serialised by the caller
- * @r: its rate
+ * @r: its rate, which may differ from the rate of the last charge: the
+ *     bucket's level carries over
  * @now: current time in ns
  *
  * Return: true if the packet conforms and took a token.
@@ -125,6 +149,7 @@ bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
 		return true;
 
 	b->tokens = refilled(b, r, now);
+	b->cost = r->cost;
 	if (now > b->last_ns)
 		b->last_ns = now;
 
@@ -153,3 +178,20 @@ u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 	return div64_u64(refilled(b, r, now), r->cost);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_peek);
+
+/**
+ * rl_bucket_full() - whether a bucket would be full at @now
+ * @b: bucket, serialised by the caller
+ * @r: its rate
+ * @now: current time in ns
+ *
+ * A limited source whose bucket has refilled completely has sent no more than
+ * its rate for a whole burst window: it is no longer being limited.
+ *
+ * Return: true if full (always for an unlimited rate).
+ */
+bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	return refilled(b, r, now) == r->cap;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_full);

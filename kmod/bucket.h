@@ -21,9 +21,15 @@ struct rl_rate {
 	u64 fill_ns;	/* time to refill an empty bucket, rounded up */
 };
 
+/*
+ * A bucket remembers the cost its tokens are counted in, so that when its
+ * rate changes the level carries over (rescaled, clamped to the new burst)
+ * instead of being reset.
+ */
 struct rl_bucket {
 	u64 tokens;	/* in units of 1/cost packet */
 	u64 last_ns;	/* time of the last refill */
+	u64 cost;	/* the cost tokens are counted in; 0: none yet */
 };
 
 int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
@@ -31,5 +37,6 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
+bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
 
 #endif /* _NF_RL_BUCKET_H */

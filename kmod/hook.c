@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The netfilter hooks: find the source of each IPv4 and IPv6 packet, mask it
- * to its aggregation prefix and charge it to that source's bucket.
+ * The netfilter hooks: hand the source of each IPv4 and IPv6 packet to the
+ * namespace's table, whose rules decide its fate.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -66,7 +66,7 @@ static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, rn->cfg.v4_prefix);
+	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, 32);
 	return verdict(rn, &key);
 }
 
@@ -76,7 +76,7 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, rn->cfg.v6_prefix);
+	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, 128);
 	return verdict(rn, &key);
 }
 

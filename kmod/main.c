@@ -3,8 +3,9 @@
  * nf_ratelimit: per-source packet rate limiting at the netfilter layer.
  *
  * Module parameters, their validation, and the per-namespace life cycle.  The
- * parameters are read once at load; every namespace, present or future, runs
- * with a validated copy of them.
+ * parameters are read once at load; every namespace, present or future,
+ * starts with a validated copy of them: rate, burst and the prefixes become
+ * its default rules, for 0.0.0.0/0 and ::/0, which rlctl can then change.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,6 +22,7 @@
 
 #include "compat.h"
 #include "nf_ratelimit.h"
+#include "rules.h"
 
 enum {
 	RL_DEFAULT_MAX_ENTRIES = 65536,
@@ -95,6 +97,12 @@ static const char * const full_policy_names[] = {
 	[NF_RL_FULL_SHARED] = "shared",
 	[NF_RL_FULL_DROP] = "drop",
 	[NF_RL_FULL_ACCEPT] = "accept",
+};
+
+static const char * const action_names[] = {
+	[NF_RL_ACTION_LIMIT] = "limit",
+	[NF_RL_ACTION_ALLOW] = "allow",
+	[NF_RL_ACTION_DENY] = "deny",
 };
 
 static unsigned int rl_net_id __read_mostly;
@@ -204,6 +212,41 @@ static int match_name(const char * const *names, int n, const char *s)
 }
 
 /* Every message names its parameter and fits on one line. */
+/**
+ * rl_main_action_name() - name of a rule action
+ * @a: action
+ *
+ * Return: its rlctl spelling.
+ */
+const char *rl_main_action_name(enum nf_rl_action a)
+{
+	return action_names[a];
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_main_action_name);
+
+/**
+ * rl_main_default_rules() - the rules a namespace starts with
+ * @cfg: validated module parameters
+ *
+ * Return: a set of two limit rules, 0.0.0.0/0 and ::/0, at the parameters'
+ * rate and prefixes, or an ERR_PTR.
+ */
+struct rl_ruleset *rl_main_default_rules(const struct rl_config *cfg)
+{
+	struct rl_rule rules[2] = {
+		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = cfg->v4_prefix,
+		  .rate = cfg->rate },
+		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = cfg->v6_prefix,
+		  .rate = cfg->rate },
+	};
+	const char *msg;
+
+	rl_hook_build_key4(&rules[0].match, 0, 0);
+	rl_hook_build_key6(&rules[1].match, &(struct in6_addr){}, 0);
+	return rl_rules_build(rules, ARRAY_SIZE(rules), &msg);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_main_default_rules);
+
 static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 {
 	u64 n, period_ns, b;
@@ -221,7 +264,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	b = burst;
 	if (!b)
 		b = max_t(u64, 1, mul_u64_u64_div_u64(n, NSEC_PER_SEC, period_ns));
-	err = rl_bucket_rate_init(&t->rate, n, period_ns, b, &msg);
+	err = rl_bucket_rate_init(&cfg->rate, n, period_ns, b, &msg);
 	if (err) {
 		pr_err("rate=%s burst=%llu: %s\n", rate, b, msg);
 		return -EINVAL;
@@ -293,13 +336,19 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 static int __net_init rl_net_init(struct net *net)
 {
 	struct rl_net *rn = net_generic(net, rl_net_id);
+	struct rl_ruleset *rules;
 	int err;
 
 	rn->cfg = rl_cfg;
-	mutex_init(&rn->lock);
-	err = rl_table_init(&rn->table, &rl_table_cfg, ktime_get_ns());
+	rn->net = net;
+	rl_netlink_init_net(rn);
+	rules = rl_main_default_rules(&rn->cfg);
+	if (IS_ERR(rules))
+		return PTR_ERR(rules);
+	err = rl_table_init(&rn->table, &rl_table_cfg, rules, ktime_get_ns());
 	if (err)
 		return err;
+	rn->table.notify = rl_netlink_notify;
 	err = rl_procfs_init(net, rn);
 	if (err)
 		goto destroy_table;

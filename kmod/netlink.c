@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "nf_ratelimit" generic netlink family: statistics, settings and the
- * table of sources of the caller's network namespace.
+ * The "nf_ratelimit" generic netlink family: statistics, settings, the table
+ * of sources and the events of the caller's network namespace.  The rule
+ * commands are in netlink_rules.c.
  *
  * Every attribute is checked by a policy (strict validation, unknown
  * attributes refused), every error carries an extack message, and commands
@@ -21,7 +22,23 @@
 #include <net/sock.h>
 
 #include "compat.h"
-#include "nf_ratelimit.h"
+#include "netlink.h"
+#include "rules.h"
+
+/*
+ * Events are rate limited per namespace, so that a flood of sources each
+ * crossing its limit cannot flood the listeners: beyond this, they are
+ * counted as lost, and the next event sent says how many were.
+ */
+enum {
+	RL_EVENTS_PER_SEC = 100,
+	RL_EVENTS_BURST = 200,
+	RL_EVENT_SIZE = 256,		/* enough for the largest event */
+};
+
+enum rl_mcgrp {
+	RL_MCGRP_EVENTS,
+};
 
 /* Not const: 6.1's nla_policy points to a mutable one. */
 static struct netlink_range_validation max_entries_range = {
@@ -56,13 +73,23 @@ static const struct nla_policy entry_policy[NF_RL_A_ENTRY_MAX + 1] = {
 static const struct nla_policy rl_policy[NF_RL_A_MAX + 1] = {
 	[NF_RL_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
 	[NF_RL_A_ENTRY] = NLA_POLICY_NESTED(entry_policy),
+	[NF_RL_A_RULE] = NLA_POLICY_NESTED(rl_rule_policy),
 };
 
-static struct genl_family rl_genl_family;
+/**
+ * rl_netlink_info_net() - the nf_ratelimit state of a request's namespace
+ * @info: the request
+ *
+ * Return: the state.
+ */
+struct rl_net *rl_netlink_info_net(struct genl_info *info)
+{
+	return rl_main_net(genl_info_net(info));
+}
 
 static struct rl_net *info_rl_net(struct genl_info *info)
 {
-	return rl_main_net(genl_info_net(info));
+	return rl_netlink_info_net(info);
 }
 
 static int put_u64(struct sk_buff *skb, int type, u64 v, int pad)
@@ -88,7 +115,12 @@ static int fill_stats(struct sk_buff *skb, struct rl_net *rn)
 	    put_u64(skb, NF_RL_A_STATS_ALLOC_FAILED, st.alloc_failed,
 		    NF_RL_A_STATS_PAD) ||
 	    put_u64(skb, NF_RL_A_STATS_GC_RUNS, st.gc_runs, NF_RL_A_STATS_PAD) ||
-	    put_u64(skb, NF_RL_A_STATS_GC_FREED, st.gc_freed, NF_RL_A_STATS_PAD))
+	    put_u64(skb, NF_RL_A_STATS_GC_FREED, st.gc_freed, NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_ALLOWED, st.allowed, NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_DENIED, st.denied, NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_RULES, st.rules, NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_EVENTS_LOST,
+		    atomic64_read(&rn->events.lost), NF_RL_A_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -104,10 +136,10 @@ static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 	rl_table_read_limits(&rn->table, &lim);
 	nest = nla_nest_start(skb, NF_RL_A_CONFIG);
 	if (!nest ||
-	    put_u64(skb, NF_RL_A_CONFIG_RATE, t->rate.n, NF_RL_A_CONFIG_PAD) ||
-	    put_u64(skb, NF_RL_A_CONFIG_RATE_PERIOD_NS, t->rate.period_ns,
+	    put_u64(skb, NF_RL_A_CONFIG_RATE, c->rate.n, NF_RL_A_CONFIG_PAD) ||
+	    put_u64(skb, NF_RL_A_CONFIG_RATE_PERIOD_NS, c->rate.period_ns,
 		    NF_RL_A_CONFIG_PAD) ||
-	    put_u64(skb, NF_RL_A_CONFIG_BURST, t->rate.burst,
+	    put_u64(skb, NF_RL_A_CONFIG_BURST, c->rate.burst,
 		    NF_RL_A_CONFIG_PAD) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_V4_PREFIX, c->v4_prefix) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_V6_PREFIX, c->v6_prefix) ||
@@ -159,64 +191,88 @@ static int get_config_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, NF_RL_CMD_GET_CONFIG, fill_config);
 }
 
-static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * rl_netlink_parse_limits() - the settings a request asks for
+ * @rn: the namespace
+ * @nest: NF_RL_A_CONFIG, or NULL to keep every setting
+ * @extack: for the reason of a refusal
+ * @lim: the current settings with the request's changes applied
+ *
+ * Context: with rn->table.lock held, so that the settings read are current.
+ * Return: 0, or a negative errno with @extack set.
+ */
+int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
+			    struct netlink_ext_ack *extack,
+			    struct rl_limits *lim)
 {
 	struct nlattr *tb[NF_RL_A_CONFIG_MAX + 1];
+	int err;
+
+	lockdep_assert_held(&rn->table.lock);
+	rl_table_read_limits(&rn->table, lim);
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, NF_RL_A_CONFIG_MAX, nest, config_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[NF_RL_A_CONFIG_MAX_ENTRIES])
+		lim->max_entries = nla_get_u32(tb[NF_RL_A_CONFIG_MAX_ENTRIES]);
+	if (tb[NF_RL_A_CONFIG_DRY_RUN])
+		lim->dry_run = nla_get_u8(tb[NF_RL_A_CONFIG_DRY_RUN]);
+	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
+		lim->full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
+	if (lim->max_entries > 2ULL * rn->table.cfg.buckets) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_CONFIG_MAX_ENTRIES],
+				    "max_entries may be at most twice buckets: reload the module with more buckets");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
 	struct rl_net *rn = info_rl_net(info);
 	struct rl_limits lim;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_RL_A_CONFIG))
 		return -EINVAL;
-	err = nla_parse_nested(tb, NF_RL_A_CONFIG_MAX, info->attrs[NF_RL_A_CONFIG],
-			       config_policy, info->extack);
-	if (err)
-		return err;
-
 	/* Check everything, then change everything: never half of a request. */
-	mutex_lock(&rn->lock);
-	rl_table_read_limits(&rn->table, &lim);
-	if (tb[NF_RL_A_CONFIG_MAX_ENTRIES])
-		lim.max_entries = nla_get_u32(tb[NF_RL_A_CONFIG_MAX_ENTRIES]);
-	if (tb[NF_RL_A_CONFIG_DRY_RUN])
-		lim.dry_run = nla_get_u8(tb[NF_RL_A_CONFIG_DRY_RUN]);
-	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
-		lim.full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
-	if (lim.max_entries > 2ULL * rn->table.cfg.buckets) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[NF_RL_A_CONFIG_MAX_ENTRIES],
-				    "max_entries may be at most twice buckets: reload the module with more buckets");
-		err = -ERANGE;
-	} else {
+	mutex_lock(&rn->table.lock);
+	err = rl_netlink_parse_limits(rn, info->attrs[NF_RL_A_CONFIG],
+				      info->extack, &lim);
+	if (!err)
 		rl_table_set_limits(&rn->table, &lim);
-	}
-	mutex_unlock(&rn->lock);
+	mutex_unlock(&rn->table.lock);
 	return err;
 }
 
-/* An entry key from NF_RL_A_ENTRY's address and prefix length. */
-static int parse_prefix(struct nlattr *nest, struct netlink_ext_ack *extack,
-			struct rl_key *key)
+/**
+ * rl_netlink_parse_addr() - a key from an address and a prefix length
+ * @nest: the nest holding both, for error messages
+ * @addr: the address attribute, 4 (IPv4) or 16 (IPv6) bytes
+ * @prefix: the prefix length attribute (u8)
+ * @extack: for the reason of a refusal
+ * @key: filled in, masked to the prefix
+ *
+ * Return: 0, or -EINVAL with @extack set.
+ */
+int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
+			  struct nlattr *prefix, struct netlink_ext_ack *extack,
+			  struct rl_key *key)
 {
-	struct nlattr *tb[NF_RL_A_ENTRY_MAX + 1];
-	struct nlattr *addr;
-	u8 prefix;
-	int err;
+	u8 len;
 
-	err = nla_parse_nested(tb, NF_RL_A_ENTRY_MAX, nest, entry_policy,
-			       extack);
-	if (err)
-		return err;
-	addr = tb[NF_RL_A_ENTRY_ADDR];
-	if (!addr || !tb[NF_RL_A_ENTRY_PREFIX]) {
+	if (!addr || !prefix) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
 				    "an address and a prefix length are required");
 		return -EINVAL;
 	}
-	prefix = nla_get_u8(tb[NF_RL_A_ENTRY_PREFIX]);
 	if (nla_len(addr) == 16) {
 		struct in6_addr a6 = nla_get_in6_addr(addr);
 
-		rl_hook_build_key6(key, &a6, prefix);
+		rl_hook_build_key6(key, &a6, nla_get_u8(prefix));
 		return 0;
 	}
 	if (nla_len(addr) != 4) {
@@ -224,13 +280,48 @@ static int parse_prefix(struct nlattr *nest, struct netlink_ext_ack *extack,
 				    "address must be 4 (IPv4) or 16 (IPv6) bytes");
 		return -EINVAL;
 	}
-	if (prefix > 32) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_ENTRY_PREFIX],
+	len = nla_get_u8(prefix);
+	if (len > 32) {
+		NL_SET_ERR_MSG_ATTR(extack, prefix,
 				    "IPv4 prefix length must be 0 to 32");
 		return -EINVAL;
 	}
-	rl_hook_build_key4(key, nla_get_in_addr(addr), prefix);
+	rl_hook_build_key4(key, nla_get_in_addr(addr), len);
 	return 0;
+}
+
+/**
+ * rl_netlink_put_key() - put a key as an address and a prefix length
+ * @skb: message
+ * @addr_type: attribute type of the address
+ * @prefix_type: attribute type of the prefix length
+ * @key: the key
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int rl_netlink_put_key(struct sk_buff *skb, int addr_type, int prefix_type,
+		       const struct rl_key *key)
+{
+	if (key->family == NFPROTO_IPV4 ?
+	    nla_put_in_addr(skb, addr_type, key->addr.v4) :
+	    nla_put_in6_addr(skb, addr_type, &key->addr.v6))
+		return -EMSGSIZE;
+	return nla_put_u8(skb, prefix_type, key->prefix);
+}
+
+/* An entry key from NF_RL_A_ENTRY's address and prefix length. */
+static int parse_prefix(struct nlattr *nest, struct netlink_ext_ack *extack,
+			struct rl_key *key)
+{
+	struct nlattr *tb[NF_RL_A_ENTRY_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, NF_RL_A_ENTRY_MAX, nest, entry_policy,
+			       extack);
+	if (err)
+		return err;
+	return rl_netlink_parse_addr(nest, tb[NF_RL_A_ENTRY_ADDR],
+				     tb[NF_RL_A_ENTRY_PREFIX], extack, key);
 }
 
 static int del_entry_doit(struct sk_buff *skb, struct genl_info *info)
@@ -314,10 +405,10 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	genl_dump_check_consistent(cb, hdr);
 	nest = nla_nest_start(skb, NF_RL_A_ENTRY);
 	if (!nest ||
-	    (k->family == NFPROTO_IPV4 ?
-	     nla_put_in_addr(skb, NF_RL_A_ENTRY_ADDR, k->addr.v4) :
-	     nla_put_in6_addr(skb, NF_RL_A_ENTRY_ADDR, &k->addr.v6)) ||
-	    nla_put_u8(skb, NF_RL_A_ENTRY_PREFIX, k->prefix) ||
+	    rl_netlink_put_key(skb, NF_RL_A_ENTRY_ADDR, NF_RL_A_ENTRY_PREFIX, k) ||
+	    (e->rule.family &&
+	     rl_netlink_put_key(skb, NF_RL_A_ENTRY_RULE_ADDR,
+				NF_RL_A_ENTRY_RULE_PREFIX, &e->rule)) ||
 	    put_u64(skb, NF_RL_A_ENTRY_TOKENS, e->tokens, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_PASSED, e->passed, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_DROPPED, e->dropped, NF_RL_A_ENTRY_PAD) ||
@@ -417,9 +508,48 @@ static const struct genl_ops rl_genl_ops[] = {
 		.maxattr = NF_RL_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = NF_RL_CMD_GET_RULE,
+		.doit = rl_netlink_rules_get_doit,
+		.dumpit = rl_netlink_rules_get_dumpit,
+		.policy = rl_policy,
+		.maxattr = NF_RL_A_MAX,
+	},
+	{
+		.cmd = NF_RL_CMD_ADD_RULE,
+		.doit = rl_netlink_rules_add_doit,
+		.policy = rl_policy,
+		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_RL_CMD_REPLACE_RULE,
+		.doit = rl_netlink_rules_replace_doit,
+		.policy = rl_policy,
+		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_RL_CMD_DEL_RULE,
+		.doit = rl_netlink_rules_del_doit,
+		.policy = rl_policy,
+		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NF_RL_CMD_SET_RULES,
+		.doit = rl_netlink_rules_set_doit,
+		.policy = rl_policy,
+		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family rl_genl_family __ro_after_init = {
+static const struct genl_multicast_group rl_mcgrps[] = {
+	[RL_MCGRP_EVENTS] = { .name = NF_RL_MCGRP_EVENTS },
+};
+
+struct genl_family rl_genl_family __ro_after_init = {
 	.name = NF_RL_GENL_NAME,
 	.version = NF_RL_GENL_VERSION,
 	.maxattr = NF_RL_A_MAX,
@@ -428,7 +558,85 @@ static struct genl_family rl_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = rl_genl_ops,
 	.n_ops = ARRAY_SIZE(rl_genl_ops),
+	.mcgrps = rl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(rl_mcgrps),
 };
+
+static struct rl_rate events_rate __ro_after_init;
+
+/**
+ * rl_netlink_init_net() - set up the event limiter of a namespace
+ * @rn: its state
+ */
+void rl_netlink_init_net(struct rl_net *rn)
+{
+	spin_lock_init(&rn->events.lock);
+	rl_bucket_init(&rn->events.bucket, &events_rate, ktime_get_ns());
+	atomic64_set(&rn->events.pending_lost, 0);
+	atomic64_set(&rn->events.lost, 0);
+}
+
+static bool events_allowed(struct rl_net *rn)
+{
+	bool ok;
+
+	spin_lock_bh(&rn->events.lock);
+	ok = rl_bucket_charge(&rn->events.bucket, &events_rate, ktime_get_ns());
+	spin_unlock_bh(&rn->events.lock);
+	if (!ok) {
+		atomic64_inc(&rn->events.pending_lost);
+		atomic64_inc(&rn->events.lost);
+	}
+	return ok;
+}
+
+/**
+ * rl_netlink_notify() - send an event to the namespace's "events" listeners
+ * @t: the table it happened in
+ * @ev: what happened
+ *
+ * Nothing is built when nobody listens.  Beyond RL_EVENTS_PER_SEC, events
+ * are counted as lost rather than sent.
+ *
+ * Context: any, up to softirq; does not sleep.
+ */
+void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev)
+{
+	struct rl_net *rn = container_of(t, struct rl_net, table);
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&rl_genl_family, rn->net, RL_MCGRP_EVENTS) ||
+	    !events_allowed(rn))
+		return;
+	skb = genlmsg_new(RL_EVENT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &rl_genl_family, 0, NF_RL_CMD_EVENT_NTF);
+	if (!hdr)
+		goto free_skb;
+	nest = nla_nest_start(skb, NF_RL_A_EVENT);
+	if (!nest ||
+	    nla_put_u32(skb, NF_RL_A_EVENT_TYPE, ev->type) ||
+	    rl_netlink_put_key(skb, NF_RL_A_EVENT_ADDR, NF_RL_A_EVENT_PREFIX,
+			       &ev->source) ||
+	    rl_netlink_put_key(skb, NF_RL_A_EVENT_RULE_ADDR,
+			       NF_RL_A_EVENT_RULE_PREFIX, &ev->rule) ||
+	    put_u64(skb, NF_RL_A_EVENT_DROPPED, ev->dropped, NF_RL_A_EVENT_PAD) ||
+	    put_u64(skb, NF_RL_A_EVENT_LOST,
+		    atomic64_xchg(&rn->events.pending_lost, 0),
+		    NF_RL_A_EVENT_PAD))
+		goto free_skb;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&rl_genl_family, rn->net, skb, 0,
+				RL_MCGRP_EVENTS, GFP_ATOMIC);
+	return;
+
+free_skb:
+	nlmsg_free(skb);
+}
 
 /**
  * rl_netlink_register() - register the generic netlink family
@@ -437,6 +645,13 @@ static struct genl_family rl_genl_family __ro_after_init = {
  */
 int __init rl_netlink_register(void)
 {
+	const char *msg;
+	int err;
+
+	err = rl_bucket_rate_init(&events_rate, RL_EVENTS_PER_SEC,
+				  NSEC_PER_SEC, RL_EVENTS_BURST, &msg);
+	if (WARN_ON(err))
+		return err;
 	return genl_register_family(&rl_genl_family);
 }
 

@@ -10,21 +10,31 @@
 #define RL_MAX_ENTRIES_LIMIT	16777216	/* 2^24 entries, 1.3 GB */
 
 /*
- * The configuration of a namespace's hooks, validated.  The table's own
- * configuration lives in its struct rl_table, the one copy that is read and
- * changed at run time.
+ * The module parameters, validated: the hooks' place, and the default rules
+ * each namespace starts with.  What changes at run time (rules, limits) lives
+ * in the namespace's struct rl_table, the one copy that is read and changed.
  */
 struct rl_config {
-	u8 v4_prefix;
+	struct rl_rate rate;		/* of the default rules */
+	u8 v4_prefix;			/* default aggregation prefixes */
 	u8 v6_prefix;
 	enum nf_rl_hook hook;
 	int priority;
 };
 
+/* The rate limiter of a namespace's events. */
+struct rl_events {
+	spinlock_t lock;		/* protects bucket; any context */
+	struct rl_bucket bucket;
+	atomic64_t pending_lost;	/* not sent since the last one sent */
+	atomic64_t lost;		/* not sent, ever */
+};
+
 /* Per network namespace state; cfg is fixed at creation. */
 struct rl_net {
 	struct rl_config cfg;
-	struct mutex lock;		/* serialises control-plane writers */
+	struct net *net;		/* the namespace this belongs to */
+	struct rl_events events;
 	struct rl_table table;
 	struct nf_hook_ops ops[2];
 	bool hooks_registered;
@@ -44,6 +54,8 @@ void rl_procfs_exit(struct net *net);
 /* netlink.c */
 int rl_netlink_register(void);
 void rl_netlink_unregister(void);
+void rl_netlink_init_net(struct rl_net *rn);
+void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev);
 
 /* main.c */
 struct rl_net *rl_main_net(const struct net *net);
@@ -51,5 +63,7 @@ int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns);
 const char *rl_main_rate_unit(u64 period_ns);
 const char *rl_main_hook_name(enum nf_rl_hook hook);
 const char *rl_main_full_policy_name(enum nf_rl_full_policy policy);
+const char *rl_main_action_name(enum nf_rl_action action);
+struct rl_ruleset *rl_main_default_rules(const struct rl_config *cfg);
 
 #endif /* _NF_RATELIMIT_H */

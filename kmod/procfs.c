@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/net/nf_ratelimit/{stats,entries,config}: read-only views of one
- * namespace.  Readers take each entry's lock only long enough to copy it, and
+ * /proc/net/nf_ratelimit/{stats,entries,config,rules}: read-only views of one
+ * namespace, drawn from the same state as the netlink replies.  Readers take each entry's lock only long enough to copy it, and
  * walk the table under RCU, so reading never holds up the packet path.
  */
 
@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 
 #include "nf_ratelimit.h"
+#include "rules.h"
 
 #define RL_PROC_DIR "nf_ratelimit"
 
@@ -39,23 +40,42 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "alloc_failed %llu\n", st.alloc_failed);
 	seq_printf(seq, "gc_runs %llu\n", st.gc_runs);
 	seq_printf(seq, "gc_freed %llu\n", st.gc_freed);
+	seq_printf(seq, "allowed %llu\n", st.allowed);
+	seq_printf(seq, "denied %llu\n", st.denied);
+	seq_printf(seq, "rules %llu\n", st.rules);
+	seq_printf(seq, "events_lost %lld\n", atomic64_read(&rn->events.lost));
 	return 0;
 }
 
+static void show_rate(struct seq_file *seq, const struct rl_rate *r)
+{
+	const char *unit = rl_main_rate_unit(r->period_ns);
+
+	if (unit)
+		seq_printf(seq, "%llu/%s", r->n, unit);
+	else
+		seq_printf(seq, "%llu/%lluns", r->n, r->period_ns);
+}
+
+static void show_key(struct seq_file *seq, const struct rl_key *k)
+{
+	if (k->family == NFPROTO_IPV4)
+		seq_printf(seq, "%pI4/%u", &k->addr.v4, k->prefix);
+	else
+		seq_printf(seq, "%pI6c/%u", &k->addr.v6, k->prefix);
+}
+
+/* rate and burst are the module's, which the default rules started with. */
 static int config_show(struct seq_file *seq, void *v)
 {
 	struct rl_net *rn = seq_rl_net(seq);
 	const struct rl_config *c = &rn->cfg;
 	struct rl_limits lim;
-	const struct rl_rate *r = &rn->table.cfg.rate;
-	const char *unit = rl_main_rate_unit(r->period_ns);
 
 	rl_table_read_limits(&rn->table, &lim);
-	if (unit)
-		seq_printf(seq, "rate %llu/%s\n", r->n, unit);
-	else
-		seq_printf(seq, "rate %llu/%lluns\n", r->n, r->period_ns);
-	seq_printf(seq, "burst %llu\n", r->burst);
+	seq_puts(seq, "rate ");
+	show_rate(seq, &c->rate);
+	seq_printf(seq, "\nburst %llu\n", c->rate.burst);
 	seq_printf(seq, "v4_prefix %u\n", c->v4_prefix);
 	seq_printf(seq, "v6_prefix %u\n", c->v6_prefix);
 	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
@@ -133,16 +153,18 @@ static int entries_show(struct seq_file *seq, void *v)
 	struct rl_entry_info info;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "source tokens passed dropped idle_ms\n");
+		seq_puts(seq, "source tokens passed dropped idle_ms rule\n");
 		return 0;
 	}
 	rl_table_read_entry(&rn->table, v, it->now, &info);
-	if (info.key.family == NFPROTO_IPV4)
-		seq_printf(seq, "%pI4/%u", &info.key.addr.v4, info.key.prefix);
-	else
-		seq_printf(seq, "%pI6c/%u", &info.key.addr.v6, info.key.prefix);
-	seq_printf(seq, " %llu %llu %llu %llu\n", info.tokens, info.passed,
+	show_key(seq, &info.key);
+	seq_printf(seq, " %llu %llu %llu %llu ", info.tokens, info.passed,
 		   info.dropped, div_u64(info.idle_ns, NSEC_PER_MSEC));
+	if (info.rule.family)
+		show_key(seq, &info.rule);
+	else
+		seq_putc(seq, '-');
+	seq_putc(seq, '\n');
 	return 0;
 }
 
@@ -151,6 +173,64 @@ static const struct seq_operations entries_seq_ops = {
 	.next = entries_next,
 	.stop = entries_stop,
 	.show = entries_show,
+};
+
+/*
+ * The rules file shows the set in force when each read() began: a set
+ * replaced between two read() calls can make a long listing skip or repeat
+ * lines, as /proc/net/route can.  rlctl's netlink dump flags that instead.
+ */
+static void *rules_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	const struct rl_ruleset *rs;
+
+	rcu_read_lock();
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	rs = rcu_dereference(seq_rl_net(seq)->table.rules);
+	return *pos <= rs->nrules ? (void *)&rs->rules[*pos - 1] : NULL;
+}
+
+static void *rules_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	const struct rl_ruleset *rs;
+
+	rs = rcu_dereference(seq_rl_net(seq)->table.rules);
+	++*pos;
+	return *pos <= rs->nrules ? (void *)&rs->rules[*pos - 1] : NULL;
+}
+
+static void rules_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int rules_show(struct seq_file *seq, void *v)
+{
+	const struct rl_rule *r = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "prefix action rate burst prefix_len\n");
+		return 0;
+	}
+	show_key(seq, &r->match);
+	seq_printf(seq, " %s ", rl_main_action_name(r->action));
+	if (r->action != NF_RL_ACTION_LIMIT) {
+		seq_puts(seq, "- - -\n");
+		return 0;
+	}
+	show_rate(seq, &r->rate);
+	seq_printf(seq, " %llu %u\n", r->rate.burst, r->agg_prefix);
+	return 0;
+}
+
+static const struct seq_operations rules_seq_ops = {
+	.start = rules_start,
+	.next = rules_next,
+	.stop = rules_stop,
+	.show = rules_show,
 };
 
 /**
@@ -170,7 +250,9 @@ int rl_procfs_init(struct net *net, struct rl_net *rn)
 	if (!proc_create_net_single("stats", 0444, dir, stats_show, rn) ||
 	    !proc_create_net_single("config", 0444, dir, config_show, rn) ||
 	    !proc_create_net_data("entries", 0444, dir, &entries_seq_ops,
-				  sizeof(struct entries_iter), rn))
+				  sizeof(struct entries_iter), rn) ||
+	    !proc_create_net_data("rules", 0444, dir, &rules_seq_ops,
+				  sizeof(struct seq_net_private), rn))
 		goto remove_dir;
 	return 0;
 

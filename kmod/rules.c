@@ -36,6 +36,21 @@ static int cmp_key(const struct rl_key *a, const struct rl_key *b)
 	return memcmp(a, b, sizeof(*a));
 }
 
+/* IPv4 first, then by address, then shorter prefix first. */
+static int cmp_listed(const void *pa, const void *pb)
+{
+	const struct rl_key *a = &((const struct rl_rule *)pa)->match;
+	const struct rl_key *b = &((const struct rl_rule *)pb)->match;
+	int c;
+
+	if (a->family != b->family)
+		return a->family == NFPROTO_IPV4 ? -1 : 1;
+	c = memcmp(&a->addr, &b->addr, a->family == NFPROTO_IPV4 ? 4 : 16);
+	if (c)
+		return c;
+	return a->prefix - b->prefix;
+}
+
 /* Longest prefix first, then by key: levels fall out as contiguous runs. */
 static int cmp_rule(const void *pa, const void *pb)
 {
@@ -47,13 +62,48 @@ static int cmp_rule(const void *pa, const void *pb)
 	return cmp_key(&a->match, &b->match);
 }
 
-static void mask_key(struct rl_key *dst, const struct rl_key *src, u8 len)
+static u8 family_max_prefix(u8 family)
+{
+	return family == NFPROTO_IPV4 ? 32 : 128;
+}
+
+/*
+ * A limit rule groups its sources by a prefix at least as long as its own:
+ * a shorter one would charge sources the rule does not cover.
+ */
+static bool rule_valid(const struct rl_rule *r, const char **errmsg)
+{
+	switch (r->action) {
+	case NF_RL_ACTION_LIMIT:
+		if (r->agg_prefix < r->match.prefix ||
+		    r->agg_prefix > family_max_prefix(r->match.family)) {
+			*errmsg = "prefix-len must be from the rule's prefix length to the address length";
+			return false;
+		}
+		return true;
+	case NF_RL_ACTION_ALLOW:
+	case NF_RL_ACTION_DENY:
+		return true;
+	default:
+		*errmsg = "unknown action";
+		return false;
+	}
+}
+
+/**
+ * rl_rules_mask() - a key cut down to a shorter prefix
+ * @dst: filled in, padding included
+ * @src: a key of either family
+ * @len: the prefix length, at most @src's family allows
+ */
+void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len)
 {
 	if (src->family == NFPROTO_IPV4)
 		rl_hook_build_key4(dst, src->addr.v4, len);
 	else
 		rl_hook_build_key6(dst, &src->addr.v6, len);
 }
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_mask);
 
 /**
  * rl_rules_build() - make an immutable rule set
@@ -83,6 +133,8 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 	}
 	rs->nrules = n;
 	memcpy(rs->rules, rules, flex_array_size(rs, rules, n));
+	/* In address order, so that listings and saved files read well. */
+	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);
 
 	sorted = kvcalloc(n, sizeof(*sorted), GFP_KERNEL);
 	if (n && !sorted)
@@ -97,9 +149,13 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 			err = -EINVAL;
 			goto free_sorted;
 		}
-		mask_key(&masked, k, k->prefix);
+		rl_rules_mask(&masked, k, k->prefix);
 		if (cmp_key(&masked, k)) {
 			*errmsg = "rule prefix has host bits set";
+			err = -EINVAL;
+			goto free_sorted;
+		}
+		if (!rule_valid(&rs->rules[i], errmsg)) {
 			err = -EINVAL;
 			goto free_sorted;
 		}
@@ -158,10 +214,34 @@ free_rs:
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_build);
 
+static const struct rl_rule *level_find(const struct rl_rule_level *lvl,
+					const struct rl_key *masked)
+{
+	u32 lo = 0, hi = lvl->n;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		int c = cmp_key(masked, &lvl->rules[mid]->match);
+
+		if (!c)
+			return lvl->rules[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 /**
- * rl_rules_match() - the most specific rule covering a source
+ * rl_rules_match() - the most specific rule covering a prefix
  * @rs: rule set, under RCU or owned
- * @src: the source, as a full-length key (prefix 32 or 128)
+ * @src: a source as a full-length key (prefix 32 or 128), or a table key
+ *
+ * Only rules no longer than @src's prefix are considered.  For a table key,
+ * masked to the aggregation prefix of the rule that governs it, that finds
+ * exactly that rule: aggregation prefixes are never shorter than their rule's,
+ * so every rule of a length up to the key's covers all of it or none of it.
  *
  * Return: the rule, or NULL if none covers @src.
  */
@@ -173,25 +253,87 @@ const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 
 	for (l = 0; l < rs->nlevels[f]; l++) {
 		const struct rl_rule_level *lvl = &rs->levels[f][l];
-		u32 lo = 0, hi = lvl->n;
+		const struct rl_rule *r;
 		struct rl_key masked;
 
-		mask_key(&masked, src, lvl->len);
-		while (lo < hi) {
-			u32 mid = lo + (hi - lo) / 2;
-			int c = cmp_key(&masked, &lvl->rules[mid]->match);
-
-			if (!c)
-				return lvl->rules[mid];
-			if (c < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
+		if (lvl->len > src->prefix)
+			continue;
+		rl_rules_mask(&masked, src, lvl->len);
+		r = level_find(lvl, &masked);
+		if (r)
+			return r;
 	}
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_match);
+
+/**
+ * rl_rules_find() - the rule for exactly this prefix
+ * @rs: rule set, under RCU or owned
+ * @match: the prefix, masked
+ *
+ * Return: the rule, or NULL.
+ */
+const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
+				    const struct rl_key *match)
+{
+	int f = family_index(match->family);
+	u32 l;
+
+	for (l = 0; l < rs->nlevels[f]; l++)
+		if (rs->levels[f][l].len == match->prefix)
+			return level_find(&rs->levels[f][l], match);
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_find);
+
+/**
+ * rl_rules_edit() - a new rule set: @old with one rule added, replaced or
+ * deleted
+ * @old: the current set, which is left alone
+ * @op: what to do with @rule
+ * @rule: the rule; only its match key counts for RL_RULES_DEL
+ * @errmsg: set to a human-readable reason on failure
+ *
+ * Rule sets are immutable, so an edit copies the whole set: O(n log n) for n
+ * rules, which at the RL_RULES_MAX limit is still milliseconds, and readers
+ * never see a set half-changed.
+ *
+ * Return: the new set, or an ERR_PTR: -EEXIST when adding a prefix that has a
+ * rule, -ENOENT when deleting one that has none, or as rl_rules_build().
+ */
+struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
+				 enum rl_rules_op op, const struct rl_rule *rule,
+				 const char **errmsg)
+{
+	const struct rl_rule *found = rl_rules_find(old, &rule->match);
+	struct rl_ruleset *rs;
+	struct rl_rule *tmp;
+	u32 i, n = 0;
+
+	if (op == RL_RULES_ADD && found) {
+		*errmsg = "a rule for this prefix exists: use replace";
+		return ERR_PTR(-EEXIST);
+	}
+	if (op == RL_RULES_DEL && !found) {
+		*errmsg = "no rule for this prefix";
+		return ERR_PTR(-ENOENT);
+	}
+	tmp = kvmalloc_array(old->nrules + 1, sizeof(*tmp), GFP_KERNEL);
+	if (!tmp) {
+		*errmsg = "out of memory";
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < old->nrules; i++)
+		if (&old->rules[i] != found)
+			tmp[n++] = old->rules[i];
+	if (op != RL_RULES_DEL)
+		tmp[n++] = *rule;
+	rs = rl_rules_build(tmp, n, errmsg);
+	kvfree(tmp);
+	return rs;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_edit);
 
 /**
  * rl_rules_free() - free a rule set no reader can still see

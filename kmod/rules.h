@@ -7,19 +7,15 @@
 #include "bucket.h"
 #include "table.h"
 
-/*
- * What a rule does to the sources it covers.  Not yet wired to the packet
- * path or netlink: see issue 3.
- */
-enum rl_action {
-	RL_ACTION_LIMIT,	/* a bucket per source, at the rule's rate */
-	RL_ACTION_ALLOW,	/* never limited */
-	RL_ACTION_DENY,		/* always dropped */
+enum rl_rules_op {
+	RL_RULES_ADD,
+	RL_RULES_REPLACE,	/* or add */
+	RL_RULES_DEL,
 };
 
 struct rl_rule {
 	struct rl_key match;	/* the rule's prefix, masked */
-	enum rl_action action;
+	enum nf_rl_action action;
 	u8 agg_prefix;		/* sources grouped by this prefix length */
 	struct rl_rate rate;
 };
@@ -39,16 +35,23 @@ struct rl_rule_level {
  */
 struct rl_ruleset {
 	struct rcu_head rcu;
-	u32 nrules;
+	u32 generation;			/* set by the table, for dumps */
+	u32 nrules;			/* rules[] is in address order */
 	u32 nlevels[2];			/* [0] IPv4, [1] IPv6 */
 	struct rl_rule_level *levels[2];
 	struct rl_rule rules[];
 };
 
+void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len);
 struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 				  const char **errmsg);
 const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 				     const struct rl_key *src);
+const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
+				    const struct rl_key *match);
+struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
+				 enum rl_rules_op op, const struct rl_rule *rule,
+				 const char **errmsg);
 void rl_rules_free(struct rl_ruleset *rs);
 
 #endif /* _NF_RL_RULES_H */

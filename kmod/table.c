@@ -28,6 +28,8 @@
 #include <linux/slab.h>
 
 #include "compat.h"
+#include "nf_ratelimit.h"
+#include "rules.h"
 #include "table.h"
 
 enum {
@@ -74,6 +76,7 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
 		       const struct rl_rate *rate, u64 now)
 {
 	e->key = *key;
+	e->limited = false;
 	spin_lock_init(&e->lock);
 	rl_bucket_init(&e->bucket, rate, now);
 	e->passed = 0;
@@ -90,7 +93,8 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
  * is full, and the allocation happens before it.
  */
 static struct rl_entry *entry_create(struct rl_table *t,
-				     const struct rl_key *key, u64 now)
+				     const struct rl_key *key,
+				     const struct rl_rate *rate, u64 now)
 {
 	u32 max_entries = READ_ONCE(t->cfg.limits.max_entries);
 	struct rl_entry *e, *new;
@@ -108,7 +112,7 @@ static struct rl_entry *entry_create(struct rl_table *t,
 		e = rhashtable_lookup(&t->ht, key, entry_params);
 		return e ?: ERR_PTR(-ENOMEM);
 	}
-	entry_init(new, key, &t->cfg.rate, now);
+	entry_init(new, key, rate, now);
 
 	spin_lock(&t->insert_lock);
 	e = rhashtable_lookup(&t->ht, key, entry_params);
@@ -136,8 +140,20 @@ unlock_free:
 	return e;
 }
 
-/* Counts the verdict and applies dry_run; returns whether to pass. */
-static bool account(struct rl_table *t, bool conforms, bool full, bool nomem)
+/* Why a packet passes or not, beyond its bucket's verdict. */
+enum {
+	RL_WHY_BUCKET = 0,
+	RL_WHY_FULL = BIT(0),		/* its source found the table full */
+	RL_WHY_NOMEM = BIT(1),		/* its entry could not be allocated */
+	RL_WHY_RULE = BIT(2),		/* an allow or deny rule, no bucket */
+};
+
+/*
+ * Counts the verdict and applies dry_run; returns whether to pass.  passed,
+ * dropped and dry_run_dropped count every packet; allowed and denied say how
+ * many of them a rule decided without a bucket.
+ */
+static bool account(struct rl_table *t, bool conforms, unsigned int why)
 {
 	struct rl_pcpu_stats *s = this_cpu_ptr(t->stats);
 	bool dry_run = READ_ONCE(t->cfg.limits.dry_run);
@@ -149,13 +165,31 @@ static bool account(struct rl_table *t, bool conforms, bool full, bool nomem)
 		u64_stats_inc(&s->dry_run_dropped);
 	else
 		u64_stats_inc(&s->dropped);
-	if (full)
+	if (why & RL_WHY_RULE)
+		u64_stats_inc(conforms ? &s->allowed : &s->denied);
+	if (why & RL_WHY_FULL)
 		u64_stats_inc(&s->table_full);
-	if (nomem)
+	if (why & RL_WHY_NOMEM)
 		u64_stats_inc(&s->alloc_failed);
 	u64_stats_update_end(&s->syncp);
 
 	return conforms || dry_run;
+}
+
+static void notify(struct rl_table *t, enum nf_rl_event_type type,
+		   const struct rl_key *source, const struct rl_rule *rule,
+		   u64 dropped)
+{
+	rl_table_notify_t fn = READ_ONCE(t->notify);
+	struct rl_event ev = {
+		.type = type,
+		.source = *source,
+		.rule = rule->match,
+		.dropped = dropped,
+	};
+
+	if (fn)
+		fn(t, &ev);
 }
 
 /**
@@ -172,31 +206,31 @@ struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key)
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
 
-/**
- * rl_table_charge() - charge one packet to its source
- * @t: table
- * @key: masked source
- * @now: current time in ns
- *
- * Context: packet path: RCU read side with bottom halves disabled.
- * Return: true to pass the packet, false to drop it.
+/*
+ * A source is limited from its first dropped packet until its bucket has
+ * refilled completely, which takes a whole burst window within its rate: so
+ * a source hovering around its rate is not reported on every other packet.
+ * The shared overflow bucket stands for no one source and reports nothing.
  */
-bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now)
+static bool charge_entry(struct rl_table *t, const struct rl_key *key,
+			 const struct rl_rule *rule, u64 now)
 {
-	bool conforms, full = false, nomem = false;
+	const struct rl_rate *rate = &rule->rate;
+	bool conforms, released = false, limited = false;
+	unsigned int why = RL_WHY_BUCKET;
 	struct rl_entry *e;
+	u64 dropped;
 
 	e = rhashtable_lookup(&t->ht, key, entry_params);
 	if (unlikely(!e)) {
-		e = entry_create(t, key, now);
+		e = entry_create(t, key, rate, now);
 		if (IS_ERR_OR_NULL(e)) {
-			full = !e || PTR_ERR(e) != -ENOMEM;
-			nomem = !full;
+			why = !e || PTR_ERR(e) != -ENOMEM ? RL_WHY_FULL : RL_WHY_NOMEM;
 			switch (READ_ONCE(t->cfg.limits.full_policy)) {
 			case NF_RL_FULL_DROP:
-				return account(t, false, full, nomem);
+				return account(t, false, why);
 			case NF_RL_FULL_ACCEPT:
-				return account(t, true, full, nomem);
+				return account(t, true, why);
 			default:
 				e = &t->overflow;
 			}
@@ -204,25 +238,91 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now)
 	}
 
 	spin_lock(&e->lock);
-	conforms = rl_bucket_charge(&e->bucket, &t->cfg.rate, now);
-	if (conforms)
+	if (unlikely(e->limited) && rl_bucket_full(&e->bucket, rate, now)) {
+		e->limited = false;
+		released = true;
+	}
+	conforms = rl_bucket_charge(&e->bucket, rate, now);
+	if (conforms) {
 		e->passed++;
-	else
+	} else {
 		e->dropped++;
+		limited = !e->limited;
+		e->limited = true;
+	}
+	dropped = e->dropped;
 	spin_unlock(&e->lock);
 
-	return account(t, conforms, full, nomem);
+	if (unlikely(released || limited) && e != &t->overflow)
+		notify(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
+		       key, rule, dropped);
+	return account(t, conforms, why);
+}
+
+/**
+ * rl_table_charge() - decide the fate of one packet
+ * @t: table
+ * @src: the packet's source, as a full-length key (prefix 32 or 128)
+ * @now: current time in ns
+ *
+ * The most specific rule covering @src decides: allow passes, deny drops, and
+ * limit charges the bucket of @src masked to the rule's aggregation prefix,
+ * at the rule's rate.  A source no rule covers passes.
+ *
+ * Context: packet path: RCU read side with bottom halves disabled.
+ * Return: true to pass the packet, false to drop it.
+ */
+bool rl_table_charge(struct rl_table *t, const struct rl_key *src, u64 now)
+{
+	const struct rl_rule *rule;
+	struct rl_key key;
+
+	rule = rl_rules_match(rcu_dereference(t->rules), src);
+	if (!rule || rule->action == NF_RL_ACTION_ALLOW)
+		return account(t, true, RL_WHY_RULE);
+	if (rule->action == NF_RL_ACTION_DENY)
+		return account(t, false, RL_WHY_RULE);
+	rl_rules_mask(&key, src, rule->agg_prefix);
+	return charge_entry(t, &key, rule, now);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
 
+/* The limit rule an entry is charged under now, or NULL. */
+static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
+{
+	const struct rl_rule *rule;
+
+	rule = rl_rules_match(rcu_dereference(t->rules), &e->key);
+	return rule && rule->action == NF_RL_ACTION_LIMIT ? rule : NULL;
+}
+
+/*
+ * An entry is idle once its bucket would have refilled completely, at its
+ * rule's rate (at least RL_GC_MIN_IDLE_NS): forgetting it then changes
+ * nothing a later packet sees.  An entry no limit rule governs any more is
+ * idle after RL_GC_MIN_IDLE_NS.  A limited entry that goes idle is released.
+ */
 static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 {
-	u64 last;
+	const struct rl_rule *rule = entry_rule(t, e);
+	u64 idle_ns = RL_GC_MIN_IDLE_NS, last, dropped;
+	bool limited;
 
+	if (rule)
+		idle_ns = max(idle_ns, rule->rate.fill_ns);
 	spin_lock_bh(&e->lock);
 	last = e->bucket.last_ns;
+	limited = e->limited;
+	dropped = e->dropped;
+	if (!(now > last && now - last > idle_ns)) {
+		spin_unlock_bh(&e->lock);
+		return false;
+	}
+	e->limited = false;
 	spin_unlock_bh(&e->lock);
-	return now > last && now - last > t->idle_ns;
+	if (limited && rule)
+		notify(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
+	return true;
 }
 
 /* Unlinks @e and frees it after a grace period; false if already gone. */
@@ -284,8 +384,6 @@ static unsigned int remove_entries(struct rl_table *t, u64 now, bool all)
  * @t: table
  * @now: current time in ns
  *
- * An entry is idle once its bucket would have refilled completely (at least
- * RL_GC_MIN_IDLE_NS): forgetting it then changes nothing a later packet sees.
  * A packet that found the entry just before it was unlinked charges a bucket
  * that is about to go, which only forgets a full bucket's worth of history.
  *
@@ -363,6 +461,46 @@ void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim)
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_limits);
 
 /**
+ * rl_table_rules() - the rule set in force, for a writer
+ * @t: table
+ *
+ * Context: with t->lock held, which keeps the set from being replaced.
+ * Return: the set.
+ */
+struct rl_ruleset *rl_table_rules(struct rl_table *t)
+{
+	return rcu_dereference_protected(t->rules, lockdep_is_held(&t->lock));
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_rules);
+
+static void rules_free_rcu(struct rcu_head *head)
+{
+	rl_rules_free(container_of(head, struct rl_ruleset, rcu));
+}
+
+/**
+ * rl_table_set_rules() - put a new rule set in force
+ * @t: table
+ * @rules: the set, which the table now owns
+ *
+ * The next packet sees the new set.  Entries keep their buckets: a source
+ * whose rule changed rate has its tokens rescaled on its next packet, and
+ * entries no limit rule governs any more are collected as idle.  The old set
+ * is freed after a grace period.
+ *
+ * Context: with t->lock held.
+ */
+void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules)
+{
+	struct rl_ruleset *old = rl_table_rules(t);
+
+	rules->generation = old->generation + 1;
+	rcu_assign_pointer(t->rules, rules);
+	call_rcu(&old->rcu, rules_free_rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_set_rules);
+
+/**
  * rl_table_set_limits() - change the settings that may change at run time
  * @t: table
  * @lim: validated settings
@@ -397,6 +535,8 @@ static void gc_work_fn(struct work_struct *work)
  * rl_table_init() - set up an empty table
  * @t: table
  * @cfg: validated configuration, copied
+ * @rules: the rule set to start with, which the table owns from now on,
+ *         even on failure
  * @now: current time in ns, the start of the overflow bucket
  *
  * Garbage collection stays off until rl_table_start_gc(), so that tests can
@@ -404,25 +544,28 @@ static void gc_work_fn(struct work_struct *work)
  *
  * Return: 0 or -ENOMEM.
  */
-int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now)
+int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
+		  struct rl_ruleset *rules, u64 now)
 {
 	struct rhashtable_params params = entry_params;
-	int err;
+	int err = -ENOMEM;
 
 	memset(t, 0, sizeof(*t));
+	RCU_INIT_POINTER(t->rules, rules);
 	t->cfg = *cfg;
-	t->idle_ns = max_t(u64, cfg->rate.fill_ns, RL_GC_MIN_IDLE_NS);
+	mutex_init(&t->lock);
 	atomic_set(&t->nentries, 0);
 	atomic_set(&t->generation, 0);
 	spin_lock_init(&t->insert_lock);
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);
 	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);
-	entry_init(&t->overflow, &(struct rl_key){}, &cfg->rate, now);
+	/* Its first charge sets its cost, and fills it. */
+	entry_init(&t->overflow, &(struct rl_key){}, &(struct rl_rate){}, now);
 
 	t->stats = netdev_alloc_pcpu_stats(struct rl_pcpu_stats);
 	if (!t->stats)
-		return -ENOMEM;
+		goto free_rules;
 
 	params.max_size = cfg->buckets;
 	err = rhashtable_init(&t->ht, &params);
@@ -432,6 +575,8 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now)
 
 free_stats:
 	free_percpu(t->stats);
+free_rules:
+	rl_rules_free(rules);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_init);
@@ -468,6 +613,7 @@ void rl_table_destroy(struct rl_table *t)
 	cancel_delayed_work_sync(&t->gc_work);
 	rhashtable_free_and_destroy(&t->ht, entry_free_now, NULL);
 	free_percpu(t->stats);
+	rl_rules_free(rcu_dereference_protected(t->rules, true));
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_destroy);
 
@@ -483,7 +629,7 @@ void rl_table_read_stats(struct rl_table *t, struct rl_stats *st)
 	memset(st, 0, sizeof(*st));
 	for_each_possible_cpu(cpu) {
 		const struct rl_pcpu_stats *s = per_cpu_ptr(t->stats, cpu);
-		u64 passed, dropped, dry, full, nomem;
+		u64 passed, dropped, dry, full, nomem, allowed, denied;
 		unsigned int start;
 
 		do {
@@ -493,6 +639,8 @@ void rl_table_read_stats(struct rl_table *t, struct rl_stats *st)
 			dry = u64_stats_read(&s->dry_run_dropped);
 			full = u64_stats_read(&s->table_full);
 			nomem = u64_stats_read(&s->alloc_failed);
+			allowed = u64_stats_read(&s->allowed);
+			denied = u64_stats_read(&s->denied);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		st->passed += passed;
@@ -500,7 +648,12 @@ void rl_table_read_stats(struct rl_table *t, struct rl_stats *st)
 		st->dry_run_dropped += dry;
 		st->table_full += full;
 		st->alloc_failed += nomem;
+		st->allowed += allowed;
+		st->denied += denied;
 	}
+	rcu_read_lock();
+	st->rules = rcu_dereference(t->rules)->nrules;
+	rcu_read_unlock();
 	st->entries = atomic_read(&t->nentries);
 	st->gc_runs = atomic64_read(&t->gc_runs);
 	st->gc_freed = atomic64_read(&t->gc_freed);
@@ -512,14 +665,20 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_read_stats);
  * @t: table the entry belongs to
  * @e: entry, kept alive by the caller's RCU read side
  * @now: current time in ns
- * @info: filled in
+ * @info: filled in; tokens as at the rate of the entry's rule now, 0 if no
+ *        limit rule governs it any more
  */
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info)
 {
+	const struct rl_rule *rule = entry_rule(t, e);
+
+	memset(info, 0, sizeof(*info));
 	info->key = e->key;
+	if (rule)
+		info->rule = rule->match;
 	spin_lock_bh(&e->lock);
-	info->tokens = rl_bucket_peek(&e->bucket, &t->cfg.rate, now);
+	info->tokens = rule ? rl_bucket_peek(&e->bucket, &rule->rate, now) : 0;
 	info->passed = e->passed;
 	info->dropped = e->dropped;
 	info->idle_ns = now > e->bucket.last_ns ? now - e->bucket.last_ns : 0;

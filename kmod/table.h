@@ -4,6 +4,7 @@
 
 #include <linux/cache.h>
 #include <linux/in6.h>
+#include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock_types.h>
 #include <linux/u64_stats_sync.h>
@@ -13,7 +14,7 @@
 #include "bucket.h"
 
 /*
- * A source, already masked to its aggregation prefix.  Compared with memcmp
+ * A source, masked to its aggregation prefix, or a rule's prefix.  Compared with memcmp
  * by the hash table, so every byte, padding included, must be initialised.
  */
 struct rl_key {
@@ -29,7 +30,8 @@ struct rl_key {
 struct rl_entry {
 	struct rhash_head node;
 	struct rl_key key;
-	spinlock_t lock;		/* protects bucket and counters */
+	bool limited;			/* dropping since its bucket last filled */
+	spinlock_t lock;		/* protects bucket, counters and limited */
 	struct rl_bucket bucket;
 	u64 passed;
 	u64 dropped;
@@ -44,10 +46,20 @@ struct rl_limits {
 };
 
 struct rl_table_cfg {
-	struct rl_rate rate;
 	u32 buckets;			/* upper bound on the hash table size */
 	struct rl_limits limits;
 };
+
+/* A source starting or ceasing to be limited, for the events group. */
+struct rl_event {
+	enum nf_rl_event_type type;
+	struct rl_key source;
+	struct rl_key rule;
+	u64 dropped;
+};
+
+struct rl_table;
+typedef void (*rl_table_notify_t)(struct rl_table *t, const struct rl_event *ev);
 
 struct rl_pcpu_stats {
 	u64_stats_t passed;
@@ -55,6 +67,8 @@ struct rl_pcpu_stats {
 	u64_stats_t dry_run_dropped;
 	u64_stats_t table_full;
 	u64_stats_t alloc_failed;
+	u64_stats_t allowed;
+	u64_stats_t denied;
 	struct u64_stats_sync syncp;
 };
 
@@ -64,7 +78,10 @@ struct rl_stats {
 	u64 dry_run_dropped;
 	u64 table_full;
 	u64 alloc_failed;
+	u64 allowed;
+	u64 denied;
 	u64 entries;
+	u64 rules;
 	u64 gc_runs;
 	u64 gc_freed;
 };
@@ -72,10 +89,12 @@ struct rl_stats {
 struct rl_table {
 	struct rhashtable ht;
 	/* Read by every packet, written rarely. */
+	struct rl_ruleset __rcu *rules;	/* replaced whole, under lock */
 	struct rl_table_cfg cfg;
-	u64 idle_ns;			/* GC frees entries idle this long */
 	bool gc_enabled;
+	rl_table_notify_t notify;	/* NULL: no events */
 	struct rl_pcpu_stats __percpu *stats;
+	struct mutex lock;		/* serialises control-plane writers */
 
 	/*
 	 * Written on every new source: kept off the lines every packet reads,
@@ -95,6 +114,7 @@ struct rl_table {
 /* A consistent copy of one entry, for display. */
 struct rl_entry_info {
 	struct rl_key key;
+	struct rl_key rule;		/* family 0: no rule governs it now */
 	u64 tokens;
 	u64 passed;
 	u64 dropped;
@@ -104,7 +124,8 @@ struct rl_entry_info {
 int rl_table_module_init(void);
 void rl_table_module_exit(void);
 
-int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg, u64 now);
+int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
+		  struct rl_ruleset *rules, u64 now);
 void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now);
@@ -118,5 +139,7 @@ unsigned int rl_table_flush(struct rl_table *t);
 unsigned int rl_table_generation(struct rl_table *t);
 void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
+struct rl_ruleset *rl_table_rules(struct rl_table *t);
+void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules);
 
 #endif /* _NF_RL_TABLE_H */

@@ -257,6 +257,58 @@ static void zero_rate_passes_everything(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, rl_bucket_charge(&b, &r, T0));
 }
 
+
+/*
+ * A rate changed while a bucket holds tokens: the bucket keeps the number of
+ * packets it holds, clamped to the new burst, whatever the ratio of the two
+ * costs (no overflow, even from 10M/s to 1/week).
+ */
+struct rescale_case {
+	const char *desc;
+	u64 n0, period0, burst0, left;	/* left: packets left at the change */
+	u64 n1, period1, burst1, want;
+};
+
+static const struct rescale_case rescale_cases[] = {
+	{ "faster rate keeps 4 of 10", 10, SEC, 10, 4, 20, SEC, 20, 4 },
+	{ "slower rate keeps 4 of 10", 10, SEC, 10, 4, 1, SEC, 10, 4 },
+	{ "smaller burst clamps", 10, SEC, 10, 10, 10, SEC, 3, 3 },
+	{ "smaller burst, other cost, clamps", 10, SEC, 10, 10, 1, HOUR, 3, 3 },
+	{ "empty stays empty", 10, SEC, 10, 0, 1, SEC, 10, 0 },
+	{ "10M/s to 1/week, clamped", 10000000, SEC, 10000000, 10000000,
+	  1, 7 * DAY, 10000, 10000 },
+	{ "10M/s to 1/week, 5 left", 10000000, SEC, 10000000, 5,
+	  1, 7 * DAY, 10000, 5 },
+	{ "1/week to 10M/s, 1 left", 1, 7 * DAY, 2, 1,
+	  10000000, SEC, 10000000, 1 },
+	{ "unlimited to limited starts full", 0, SEC, 1, 0, 10, SEC, 4, 4 },
+};
+
+static void rescale_case_desc(const struct rescale_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rescale, rescale_cases, rescale_case_desc);
+
+static void rate_change_keeps_packets_held(struct kunit *test)
+{
+	const struct rescale_case *c = test->param_value;
+	struct rl_rate r0, r1;
+	struct rl_bucket b;
+
+	init_rate(test, &r0, c->n0, c->period0, c->burst0);
+	init_rate(test, &r1, c->n1, c->period1, c->burst1);
+	rl_bucket_init(&b, &r0, T0);
+	/* Half a packet more than @left: the fraction must not round up. */
+	if (c->n0)
+		b.tokens = c->left * r0.cost + (c->left < c->burst0 ? r0.cost / 2 : 0);
+	KUNIT_EXPECT_EQ(test, rl_bucket_peek(&b, &r1, T0), c->want);
+	if (c->want <= 10000)
+		KUNIT_EXPECT_EQ(test, drain(&b, &r1, T0), c->want);
+	KUNIT_EXPECT_EQ(test, b.cost, r1.cost);
+}
+
 static struct kunit_case bucket_cases[] = {
 	KUNIT_CASE_PARAM(rate_init_checks_range, rate_gen_params),
 	KUNIT_CASE_PARAM(new_bucket_passes_exactly_burst, burst_gen_params),
@@ -267,6 +319,7 @@ static struct kunit_case bucket_cases[] = {
 	KUNIT_CASE(clock_going_back_neither_refills_nor_rewinds),
 	KUNIT_CASE(tokens_show_partial_refill),
 	KUNIT_CASE(zero_rate_passes_everything),
+	KUNIT_CASE_PARAM(rate_change_keeps_packets_held, rescale_gen_params),
 	{}
 };
 

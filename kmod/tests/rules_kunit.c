@@ -11,18 +11,18 @@
 #include "../nf_ratelimit.h"
 #include "../rules.h"
 
-static struct rl_rule rule4(u32 addr, u8 len, enum rl_action action)
+static struct rl_rule rule4(u32 addr, u8 len, enum nf_rl_action action)
 {
-	struct rl_rule r = { .action = action };
+	struct rl_rule r = { .action = action, .agg_prefix = 32 };
 
 	rl_hook_build_key4(&r.match, htonl(addr), len);
 	return r;
 }
 
-static struct rl_rule rule6(u16 w0, u16 w1, u16 w7, u8 len, enum rl_action action)
+static struct rl_rule rule6(u16 w0, u16 w1, u16 w7, u8 len, enum nf_rl_action action)
 {
 	struct in6_addr a = { .s6_addr16 = { htons(w0), htons(w1), [7] = htons(w7) } };
-	struct rl_rule r = { .action = action };
+	struct rl_rule r = { .action = action, .agg_prefix = 128 };
 
 	rl_hook_build_key6(&r.match, &a, len);
 	return r;
@@ -42,12 +42,25 @@ static struct rl_ruleset *build(struct kunit *test, const struct rl_rule *r, u32
 	return rs;
 }
 
-/* Index of the matching rule in @rules as built, or -1. */
+/* Index of the matching rule in the set (which is in address order), or -1. */
 static int match_index(const struct rl_ruleset *rs, const struct rl_key *src)
 {
 	const struct rl_rule *r = rl_rules_match(rs, src);
 
 	return r ? (int)(r - rs->rules) : -1;
+}
+
+/* Index in @given of the rule with the matching rule's prefix, or -1. */
+static int match_given(const struct rl_ruleset *rs, const struct rl_rule *given,
+		       u32 n, const struct rl_key *src)
+{
+	const struct rl_rule *r = rl_rules_match(rs, src);
+	u32 i;
+
+	for (i = 0; r && i < n; i++)
+		if (!memcmp(&given[i].match, &r->match, sizeof(r->match)))
+			return i;
+	return -1;
 }
 
 struct lpm_case {
@@ -80,25 +93,25 @@ static void most_specific_ipv4_rule_wins(struct kunit *test)
 	const struct lpm_case *c = test->param_value;
 	/* Given out of order: the set sorts them. */
 	struct rl_rule rules[] = {
-		rule4(0, 0, RL_ACTION_LIMIT),
-		rule4(0x0a000000, 8, RL_ACTION_ALLOW),
-		rule4(0x0a010000, 16, RL_ACTION_DENY),
-		rule4(0x0a010200, 24, RL_ACTION_LIMIT),
-		rule4(0x0a010203, 32, RL_ACTION_DENY),
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW),
+		rule4(0x0a010000, 16, NF_RL_ACTION_DENY),
+		rule4(0x0a010200, 24, NF_RL_ACTION_LIMIT),
+		rule4(0x0a010203, 32, NF_RL_ACTION_DENY),
 	};
 	struct rl_ruleset *rs = build(test, rules, ARRAY_SIZE(rules));
 	struct rl_key k;
 
 	src4(&k, c->src);
-	KUNIT_EXPECT_EQ(test, match_index(rs, &k), c->want);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, ARRAY_SIZE(rules), &k), c->want);
 	rl_rules_free(rs);
 }
 
 static void families_do_not_mix(struct kunit *test)
 {
 	struct rl_rule rules[] = {
-		rule6(0x2001, 0x0db8, 0, 32, RL_ACTION_DENY),
-		rule4(0, 0, RL_ACTION_LIMIT),
+		rule6(0x2001, 0x0db8, 0, 32, NF_RL_ACTION_DENY),
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
 	};
 	struct in6_addr a6 = { .s6_addr16 = { htons(0x2001), htons(0x0db8), [7] = htons(1) } };
 	struct in6_addr b6 = { .s6_addr16 = { htons(0x2001), htons(0x0db9) } };
@@ -106,23 +119,24 @@ static void families_do_not_mix(struct kunit *test)
 	struct rl_key k;
 
 	rl_hook_build_key6(&k, &a6, 128);
-	KUNIT_EXPECT_EQ(test, match_index(rs, &k), 0);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), 0);
 	/* No IPv6 default: 0.0.0.0/0 must not cover IPv6. */
 	rl_hook_build_key6(&k, &b6, 128);
-	KUNIT_EXPECT_EQ(test, match_index(rs, &k), -1);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), -1);
 	src4(&k, 0x20010db8);
-	KUNIT_EXPECT_EQ(test, match_index(rs, &k), 1);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), 1);
 	rl_rules_free(rs);
 }
 
 static void bad_sets_are_refused(struct kunit *test)
 {
 	struct rl_rule dup[] = {
-		rule4(0x0a000000, 8, RL_ACTION_ALLOW),
-		rule4(0x0a000000, 8, RL_ACTION_DENY),
+		rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW),
+		rule4(0x0a000000, 8, NF_RL_ACTION_DENY),
 	};
-	struct rl_rule host_bits[] = { rule4(0x0a000000, 8, RL_ACTION_ALLOW) };
-	struct rl_rule too_long[] = { rule4(0x0a000000, 8, RL_ACTION_ALLOW) };
+	struct rl_rule host_bits[] = { rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW) };
+	struct rl_rule too_long[] = { rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW) };
+	struct rl_rule short_agg[] = { rule4(0x0a000000, 8, NF_RL_ACTION_LIMIT) };
 	const char *msg = NULL;
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(dup, 2, &msg)), -EINVAL);
@@ -135,11 +149,82 @@ static void bad_sets_are_refused(struct kunit *test)
 	msg = NULL;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(too_long, 1, &msg)), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, msg);
+	/* Grouping by /4 under a /8 would charge sources outside the rule. */
+	short_agg[0].agg_prefix = 4;
+	msg = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(short_agg, 1, &msg)), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, msg);
+	short_agg[0].agg_prefix = 33;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(short_agg, 1, &msg)), -EINVAL);
+}
+
+static void edits_add_replace_and_delete_one_rule(struct kunit *test)
+{
+	struct rl_rule def = rule4(0, 0, NF_RL_ACTION_LIMIT);
+	struct rl_rule allow8 = rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW);
+	struct rl_rule deny8 = rule4(0x0a000000, 8, NF_RL_ACTION_DENY);
+	struct rl_ruleset *rs0 = build(test, &def, 1), *rs1, *rs2, *rs3;
+	const char *msg = NULL;
+	struct rl_key k;
+
+	src4(&k, 0x0a010101);
+	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &allow8, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs1));
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs1, &k)->action, NF_RL_ACTION_ALLOW);
+	/* The old set is left as it was: readers may still hold it. */
+	KUNIT_EXPECT_EQ(test, rs0->nrules, 1);
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs0, &k)->action, NF_RL_ACTION_LIMIT);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &deny8, &msg)),
+			-EEXIST);
+	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &deny8, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
+	KUNIT_EXPECT_EQ(test, rs2->nrules, 2);
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs2, &k)->action, NF_RL_ACTION_DENY);
+
+	rs3 = rl_rules_edit(rs2, RL_RULES_DEL, &allow8, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs3));
+	KUNIT_EXPECT_EQ(test, rs3->nrules, 1);
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs3, &k)->action, NF_RL_ACTION_LIMIT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8, &msg)),
+			-ENOENT);
+	KUNIT_EXPECT_NOT_NULL(test, rl_rules_find(rs2, &deny8.match));
+	KUNIT_EXPECT_NULL(test, rl_rules_find(rs3, &deny8.match));
+	rl_rules_free(rs3);
+	rl_rules_free(rs2);
+	rl_rules_free(rs1);
+	rl_rules_free(rs0);
+}
+
+/*
+ * A table key is a source masked to its rule's aggregation prefix.  Matching
+ * it must find that rule, never a longer one that merely covers the masked
+ * address: 10.5.5.5 falls under 0/0 grouped by /8, so its key is 10.0.0.0/8,
+ * which 10.0.0.0/16 covers as an address but must not govern.
+ */
+static void table_key_finds_the_rule_that_made_it(struct kunit *test)
+{
+	struct rl_rule rules[] = {
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		rule4(0x0a000000, 16, NF_RL_ACTION_LIMIT),
+	};
+	struct rl_ruleset *rs;
+	struct rl_key src, key;
+
+	rules[0].agg_prefix = 8;
+	rs = build(test, rules, ARRAY_SIZE(rules));
+	src4(&src, 0x0a050505);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &src), 0);
+	rl_rules_mask(&key, &src, 8);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &key), 0);
+	src4(&src, 0x0a000505);
+	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &src), 1);
+	rl_rules_free(rs);
 }
 
 static void empty_set_matches_nothing(struct kunit *test)
 {
-	struct rl_rule unused = rule4(0, 0, RL_ACTION_LIMIT);
+	struct rl_rule unused = rule4(0, 0, NF_RL_ACTION_LIMIT);
 	struct rl_ruleset *rs = build(test, &unused, 0);
 	struct rl_key k;
 
@@ -191,7 +276,7 @@ static void thousands_of_rules_match_like_a_linear_scan(struct kunit *test)
 		u8 len = lens[prandom_u32_state(&rnd) % ARRAY_SIZE(lens)];
 		u32 addr = 0x0a000000 | (prandom_u32_state(&rnd) & 0x000fffff);
 
-		rules[i] = rule4(addr & (~0U << (32 - len)), len, RL_ACTION_LIMIT);
+		rules[i] = rule4(addr & (~0U << (32 - len)), len, NF_RL_ACTION_LIMIT);
 	}
 	/* Sort, then drop duplicates: the set refuses them. */
 	sort(rules, NRULES, sizeof(*rules), cmp_match, NULL);
@@ -214,6 +299,8 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(families_do_not_mix),
 	KUNIT_CASE(bad_sets_are_refused),
 	KUNIT_CASE(empty_set_matches_nothing),
+	KUNIT_CASE(edits_add_replace_and_delete_one_rule),
+	KUNIT_CASE(table_key_finds_the_rule_that_made_it),
 	KUNIT_CASE(thousands_of_rules_match_like_a_linear_scan),
 	{}
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The table of sources: isolation between sources, the insert race, the
- * entry cap and each full-table policy, dry_run, and garbage collection.
- * Time is injected; GC is driven by hand rather than by its timer.
+ * entry cap and each full-table policy, dry_run, garbage collection, rule
+ * precedence, live rule changes and events.  Time is injected; GC is driven
+ * by hand rather than by its timer.
  */
 
 #include <kunit/test.h>
@@ -14,12 +15,16 @@
 #include <kunit/resource.h>
 
 #include "../nf_ratelimit.h"
+#include "../rules.h"
 
 #define SEC NSEC_PER_SEC
 #define T0 (1000 * SEC + 7)
 
 struct table_ctx {
 	struct rl_table_cfg cfg;
+	struct rl_ruleset *rules;
+	struct rl_event events[8];	/* what the table notified */
+	unsigned int nevents;
 	struct rl_table table;
 };
 
@@ -28,7 +33,32 @@ static int table_res_init(struct kunit_resource *res, void *context)
 	struct table_ctx *ctx = context;
 
 	res->data = &ctx->table;
-	return rl_table_init(&ctx->table, &ctx->cfg, T0);
+	return rl_table_init(&ctx->table, &ctx->cfg, ctx->rules, T0);
+}
+
+static struct rl_rule limit_rule(struct kunit *test, u8 family, u32 v4,
+				 u8 len, u8 agg, u64 n, u64 burst)
+{
+	struct rl_rule r = { .action = NF_RL_ACTION_LIMIT, .agg_prefix = agg };
+	const char *msg;
+
+	if (family == NFPROTO_IPV4)
+		rl_hook_build_key4(&r.match, htonl(v4), len);
+	else
+		rl_hook_build_key6(&r.match, &(struct in6_addr){}, len);
+	KUNIT_EXPECT_EQ(test, rl_bucket_rate_init(&r.rate, n, SEC, burst, &msg), 0);
+	return r;
+}
+
+static struct rl_ruleset *build_rules(struct kunit *test,
+				      const struct rl_rule *rules, u32 n)
+{
+	struct rl_ruleset *rs;
+	const char *msg = "";
+
+	rs = rl_rules_build(rules, n, &msg);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rs), "%s", msg);
+	return rs;
 }
 
 static void table_res_free(struct kunit_resource *res)
@@ -36,14 +66,20 @@ static void table_res_free(struct kunit_resource *res)
 	rl_table_destroy(res->data);
 }
 
-/* A table that is destroyed when the test ends, even by a failed assert. */
-static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
-				  u32 max_entries,
-				  enum nf_rl_full_policy policy, bool dry_run)
+/*
+ * A table that is destroyed when the test ends, even by a failed assert,
+ * starting with @rules (or, when NULL, one limit rule per family at @n/s
+ * with @burst, per address for IPv4 and per /64 for IPv6).
+ */
+static struct rl_table *new_table_rules(struct kunit *test,
+					const struct rl_rule *rules, u32 nrules,
+					u64 n, u64 burst, u32 max_entries,
+					enum nf_rl_full_policy policy,
+					bool dry_run)
 {
+	struct rl_rule defaults[2];
 	struct table_ctx *ctx;
 	struct rl_table *t;
-	const char *msg;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
@@ -56,10 +92,35 @@ static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
 			.dry_run = dry_run,
 		},
 	};
-	KUNIT_ASSERT_EQ(test, rl_bucket_rate_init(&ctx->cfg.rate, n, SEC, burst, &msg), 0);
+	if (!rules) {
+		defaults[0] = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, n, burst);
+		defaults[1] = limit_rule(test, NFPROTO_IPV6, 0, 0, 64, n, burst);
+		rules = defaults;
+		nrules = ARRAY_SIZE(defaults);
+	}
+	ctx->rules = build_rules(test, rules, nrules);
 	t = kunit_alloc_resource(test, table_res_init, table_res_free, GFP_KERNEL, ctx);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	return t;
+}
+
+static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
+				  u32 max_entries,
+				  enum nf_rl_full_policy policy, bool dry_run)
+{
+	return new_table_rules(test, NULL, 0, n, burst, max_entries, policy,
+			       dry_run);
+}
+
+/* Puts a new rule set in force, as netlink does. */
+static void set_rules(struct kunit *test, struct rl_table *t,
+		      const struct rl_rule *rules, u32 n)
+{
+	struct rl_ruleset *rs = build_rules(test, rules, n);
+
+	mutex_lock(&t->lock);
+	rl_table_set_rules(t, rs);
+	mutex_unlock(&t->lock);
 }
 
 static void v4key(struct rl_key *k, u32 host_order_addr)
@@ -118,22 +179,26 @@ static void flood_from_one_source_spares_another(struct kunit *test)
 
 static void prefix_aggregates_sources(struct kunit *test)
 {
-	struct rl_table *t = new_table(test, 10, 4, 16, NF_RL_FULL_SHARED, false);
+	struct rl_rule rules[2] = {
+		limit_rule(test, NFPROTO_IPV4, 0, 0, 24, 10, 4),
+		limit_rule(test, NFPROTO_IPV6, 0, 0, 64, 10, 4),
+	};
+	struct rl_table *t = new_table_rules(test, rules, 2, 0, 0, 16,
+					     NF_RL_FULL_SHARED, false);
 	struct in6_addr a6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
 	struct in6_addr b6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [8] = 0xff, [15] = 2 } };
 	struct in6_addr c6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [7] = 1 } };
 	struct rl_key a, b, c;
 	struct rl_stats st;
 
-	rl_hook_build_key4(&a, htonl(0x0a000001), 24);
-	rl_hook_build_key4(&b, htonl(0x0a0000c8), 24);
-	KUNIT_EXPECT_EQ(test, memcmp(&a, &b, sizeof(a)), 0);
+	v4key(&a, 0x0a000001);
+	v4key(&b, 0x0a0000c8);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 
 	/* Same /64, then a different /64. */
-	rl_hook_build_key6(&a, &a6, 64);
-	rl_hook_build_key6(&b, &b6, 64);
-	rl_hook_build_key6(&c, &c6, 64);
+	rl_hook_build_key6(&a, &a6, 128);
+	rl_hook_build_key6(&b, &b6, 128);
+	rl_hook_build_key6(&c, &c6, 128);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &c, T0, 4), 4);
 	rl_table_read_stats(t, &st);
@@ -337,6 +402,166 @@ static void gc_walks_a_large_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.entries, N / 2);
 }
 
+
+/*
+ * One rule of each action, nested: 0/0 limits at 1/s burst 2 per address,
+ * 10/8 is allowed, 10.1/16 denied, and 10.1.2/24 limited at burst 5 as one
+ * source.  Each case sends ten packets from each of its sources.
+ */
+struct precedence_case {
+	const char *desc;
+	u32 src[2];
+	unsigned int passed;
+};
+
+static const struct precedence_case precedence_cases[] = {
+	{ "outside every rule but the default", { 0xc0000201 }, 2 },
+	{ "allowed /8", { 0x0a090909 }, 10 },
+	{ "denied /16 inside the allowed /8", { 0x0a010909 }, 0 },
+	{ "limited /24 inside the denied /16", { 0x0a010203 }, 5 },
+	{ "two sources of the /24 share its bucket", { 0x0a010203, 0x0a0102fe }, 5 },
+	{ "two sources under the default do not", { 0xc0000201, 0xc0000202 }, 4 },
+};
+
+static void precedence_case_desc(const struct precedence_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(precedence, precedence_cases, precedence_case_desc);
+
+static void most_specific_rule_decides(struct kunit *test)
+{
+	const struct precedence_case *c = test->param_value;
+	struct rl_rule rules[4] = {
+		limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 2),
+		{ .action = NF_RL_ACTION_ALLOW },
+		{ .action = NF_RL_ACTION_DENY },
+		limit_rule(test, NFPROTO_IPV4, 0x0a010200, 24, 24, 1, 5),
+	};
+	unsigned int i, passed = 0, nsrc = c->src[1] ? 2 : 1;
+	struct rl_table *t;
+	struct rl_stats st;
+	struct rl_key k;
+
+	rl_hook_build_key4(&rules[1].match, htonl(0x0a000000), 8);
+	rl_hook_build_key4(&rules[2].match, htonl(0x0a010000), 16);
+	t = new_table_rules(test, rules, 4, 0, 0, 16, NF_RL_FULL_DROP, false);
+	for (i = 0; i < nsrc; i++) {
+		v4key(&k, c->src[i]);
+		passed += charge_n(t, &k, T0, 10);
+	}
+	KUNIT_EXPECT_EQ(test, passed, c->passed);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.passed, c->passed);
+	KUNIT_EXPECT_EQ(test, st.dropped, 10 * nsrc - c->passed);
+	/* Allow and deny decide without a bucket. */
+	if (c->passed == 10 || !c->passed)
+		KUNIT_EXPECT_EQ(test, st.entries, 0);
+	KUNIT_EXPECT_EQ(test, st.allowed, c->passed == 10 ? 10 : 0);
+	KUNIT_EXPECT_EQ(test, st.denied, c->passed ? 0 : 10);
+}
+
+static void rate_change_keeps_bucket_level(struct kunit *test)
+{
+	struct rl_rule r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 10, 10);
+	struct rl_table *t = new_table_rules(test, &r, 1, 0, 0, 4,
+					     NF_RL_FULL_DROP, false);
+	struct rl_stats st;
+	struct rl_key k;
+
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 6), 6);
+
+	/* A faster rate with a bigger burst: the 4 tokens left carry over. */
+	r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 20, 20);
+	set_rules(test, t, &r, 1);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 10), 4);
+	/* Then refill at the new rate: 100 ms of 20/s is 2 packets. */
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + SEC / 10, 10), 2);
+
+	/* 19 tokens left shrink to the new burst, with no time passing. */
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + 10 * SEC, 1), 1);
+	r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 10, 3);
+	set_rules(test, t, &r, 1);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + 10 * SEC, 10), 3);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+}
+
+static void record_event(struct rl_table *t, const struct rl_event *ev)
+{
+	struct table_ctx *ctx = container_of(t, struct table_ctx, table);
+
+	if (ctx->nevents < ARRAY_SIZE(ctx->events))
+		ctx->events[ctx->nevents] = *ev;
+	ctx->nevents++;
+}
+
+static struct table_ctx *table_ctx(struct rl_table *t)
+{
+	return container_of(t, struct table_ctx, table);
+}
+
+static void limited_and_released_are_notified(struct kunit *test)
+{
+	struct rl_table *t = new_table(test, 1, 2, 4, NF_RL_FULL_DROP, false);
+	struct table_ctx *ctx = table_ctx(t);
+	struct rl_key k;
+
+	t->notify = record_event;
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 5), 2);
+	KUNIT_ASSERT_EQ(test, ctx->nevents, 1);
+	KUNIT_EXPECT_EQ(test, ctx->events[0].type, NF_RL_EVENT_LIMITED);
+	KUNIT_EXPECT_EQ(test, memcmp(&ctx->events[0].source, &k, sizeof(k)), 0);
+	KUNIT_EXPECT_EQ(test, ctx->events[0].rule.prefix, 0);
+	KUNIT_EXPECT_EQ(test, ctx->events[0].dropped, 1);
+
+	/* Back within the rate but not yet full: still limited. */
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + SEC, 1), 1);
+	KUNIT_EXPECT_EQ(test, ctx->nevents, 1);
+
+	/* A full bucket releases it, before the packet is charged. */
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + 10 * SEC, 1), 1);
+	KUNIT_ASSERT_EQ(test, ctx->nevents, 2);
+	KUNIT_EXPECT_EQ(test, ctx->events[1].type, NF_RL_EVENT_RELEASED);
+	KUNIT_EXPECT_EQ(test, ctx->events[1].dropped, 3);
+
+	/* Limited again, then forgotten by GC: released once more. */
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0 + 10 * SEC, 5), 1);
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 20 * SEC), 1);
+	KUNIT_ASSERT_EQ(test, ctx->nevents, 4);
+	KUNIT_EXPECT_EQ(test, ctx->events[2].type, NF_RL_EVENT_LIMITED);
+	KUNIT_EXPECT_EQ(test, ctx->events[3].type, NF_RL_EVENT_RELEASED);
+	KUNIT_EXPECT_EQ(test, ctx->events[3].dropped, 7);
+}
+
+/* Each entry is kept as long as its own rule needs to refill it. */
+static void gc_idle_time_follows_each_rule(struct kunit *test)
+{
+	struct rl_rule rules[2] = {
+		limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 10, 10),	/* 1 s */
+		limit_rule(test, NFPROTO_IPV4, 0x0a000000, 8, 32, 1, 10),	/* 10 s */
+	};
+	struct rl_table *t = new_table_rules(test, rules, 2, 0, 0, 4,
+					     NF_RL_FULL_DROP, false);
+	struct rl_key fast, slow;
+
+	v4key(&fast, 0xc0000201);
+	v4key(&slow, 0x0a000001);
+	charge(t, &fast, T0);
+	charge(t, &slow, T0);
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 1);
+	KUNIT_EXPECT_FALSE(test, present(t, &fast));
+	KUNIT_EXPECT_TRUE(test, present(t, &slow));
+
+	/* Its rule deleted, the default rule's idle time applies. */
+	set_rules(test, t, rules, 1);
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 1);
+	KUNIT_EXPECT_FALSE(test, present(t, &slow));
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(flood_from_one_source_spares_another),
 	KUNIT_CASE(prefix_aggregates_sources),
@@ -346,6 +571,10 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(gc_frees_idle_and_keeps_active),
 	KUNIT_CASE(gc_makes_room_for_new_sources),
 	KUNIT_CASE(gc_walks_a_large_table),
+	KUNIT_CASE_PARAM(most_specific_rule_decides, precedence_gen_params),
+	KUNIT_CASE(rate_change_keeps_bucket_level),
+	KUNIT_CASE(limited_and_released_are_notified),
+	KUNIT_CASE(gc_idle_time_follows_each_rule),
 	{}
 };
 

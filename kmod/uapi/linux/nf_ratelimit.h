@@ -20,6 +20,21 @@ enum nf_rl_hook {
 	__NF_RL_HOOK_MAX
 };
 
+/* What a rule does to the sources it covers. */
+enum nf_rl_action {
+	NF_RL_ACTION_LIMIT,	/* a bucket per source (or per aggregation prefix) */
+	NF_RL_ACTION_ALLOW,	/* never limited */
+	NF_RL_ACTION_DENY,	/* always dropped */
+	__NF_RL_ACTION_MAX
+};
+
+/* What an NF_RL_CMD_EVENT_NTF reports. */
+enum nf_rl_event_type {
+	NF_RL_EVENT_LIMITED,	/* a source had its first packet dropped */
+	NF_RL_EVENT_RELEASED,	/* its bucket refilled: it is within its rate */
+	__NF_RL_EVENT_MAX
+};
+
 /*
  * Generic netlink family "nf_ratelimit", described in
  * Documentation/netlink/specs/nf_ratelimit.yaml of this repository.  Every
@@ -28,6 +43,7 @@ enum nf_rl_hook {
  */
 #define NF_RL_GENL_NAME		"nf_ratelimit"
 #define NF_RL_GENL_VERSION	1
+#define NF_RL_MCGRP_EVENTS	"events"
 
 enum nf_rl_cmd {
 	NF_RL_CMD_UNSPEC,
@@ -37,6 +53,14 @@ enum nf_rl_cmd {
 	NF_RL_CMD_GET_ENTRY,		/* dump; NF_RL_A_ENTRY filters by prefix */
 	NF_RL_CMD_DEL_ENTRY,		/* NF_RL_A_ENTRY: ADDR and PREFIX */
 	NF_RL_CMD_FLUSH_ENTRIES,
+	NF_RL_CMD_GET_RULE,		/* do: NF_RL_A_RULE ADDR and PREFIX; or dump */
+	NF_RL_CMD_ADD_RULE,		/* NF_RL_A_RULE; fails if the prefix has one */
+	NF_RL_CMD_REPLACE_RULE,		/* NF_RL_A_RULE; adds it if missing */
+	NF_RL_CMD_DEL_RULE,		/* NF_RL_A_RULE: ADDR and PREFIX */
+	NF_RL_CMD_SET_RULES,		/* NF_RL_A_RULE, repeated, and NF_RL_A_CONFIG:
+					 * the whole rule set and the settings,
+					 * all or nothing */
+	NF_RL_CMD_EVENT_NTF,		/* multicast "events": NF_RL_A_EVENT */
 	__NF_RL_CMD_MAX
 };
 
@@ -47,6 +71,8 @@ enum nf_rl_attr {
 	NF_RL_A_STATS,			/* nest, enum nf_rl_stats_attr */
 	NF_RL_A_CONFIG,			/* nest, enum nf_rl_config_attr */
 	NF_RL_A_ENTRY,			/* nest, enum nf_rl_entry_attr */
+	NF_RL_A_RULE,			/* nest, enum nf_rl_rule_attr */
+	NF_RL_A_EVENT,			/* nest, enum nf_rl_event_attr */
 	__NF_RL_A_MAX
 };
 
@@ -63,6 +89,10 @@ enum nf_rl_stats_attr {
 	NF_RL_A_STATS_ALLOC_FAILED,	/* u64 */
 	NF_RL_A_STATS_GC_RUNS,		/* u64 */
 	NF_RL_A_STATS_GC_FREED,		/* u64 */
+	NF_RL_A_STATS_ALLOWED,		/* u64, passed by an allow rule or no rule */
+	NF_RL_A_STATS_DENIED,		/* u64, dropped by a deny rule */
+	NF_RL_A_STATS_RULES,		/* u64, rules in force */
+	NF_RL_A_STATS_EVENTS_LOST,	/* u64, events not sent: over their rate */
 	__NF_RL_A_STATS_MAX
 };
 
@@ -96,9 +126,43 @@ enum nf_rl_entry_attr {
 	NF_RL_A_ENTRY_PASSED,		/* u64 */
 	NF_RL_A_ENTRY_DROPPED,		/* u64 */
 	NF_RL_A_ENTRY_IDLE_MS,		/* u64 */
+	NF_RL_A_ENTRY_RULE_ADDR,	/* binary, the prefix of the entry's rule */
+	NF_RL_A_ENTRY_RULE_PREFIX,	/* u8 */
 	__NF_RL_A_ENTRY_MAX
 };
 
 #define NF_RL_A_ENTRY_MAX (__NF_RL_A_ENTRY_MAX - 1)
+
+enum nf_rl_rule_attr {
+	NF_RL_A_RULE_UNSPEC,
+	NF_RL_A_RULE_PAD,
+	NF_RL_A_RULE_ADDR,		/* binary, 4 (IPv4) or 16 (IPv6) bytes */
+	NF_RL_A_RULE_PREFIX,		/* u8 */
+	NF_RL_A_RULE_ACTION,		/* u32, enum nf_rl_action; default limit */
+	NF_RL_A_RULE_RATE,		/* u64, packets per RATE_PERIOD_NS; limit only */
+	NF_RL_A_RULE_RATE_PERIOD_NS,	/* u64; default one second */
+	NF_RL_A_RULE_BURST,		/* u64; default one second of rate, >= 1 */
+	NF_RL_A_RULE_AGG_PREFIX,	/* u8, sources grouped by this length;
+					 * default the module's v4/v6_prefix, but
+					 * never shorter than PREFIX */
+	__NF_RL_A_RULE_MAX
+};
+
+#define NF_RL_A_RULE_MAX (__NF_RL_A_RULE_MAX - 1)
+
+enum nf_rl_event_attr {
+	NF_RL_A_EVENT_UNSPEC,
+	NF_RL_A_EVENT_PAD,
+	NF_RL_A_EVENT_TYPE,		/* u32, enum nf_rl_event_type */
+	NF_RL_A_EVENT_ADDR,		/* binary, the source (masked) */
+	NF_RL_A_EVENT_PREFIX,		/* u8 */
+	NF_RL_A_EVENT_RULE_ADDR,	/* binary, its rule's prefix */
+	NF_RL_A_EVENT_RULE_PREFIX,	/* u8 */
+	NF_RL_A_EVENT_DROPPED,		/* u64, the source's drops so far */
+	NF_RL_A_EVENT_LOST,		/* u64, events not sent before this one */
+	__NF_RL_A_EVENT_MAX
+};
+
+#define NF_RL_A_EVENT_MAX (__NF_RL_A_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_NF_RATELIMIT_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the files of the generic netlink family. */
+#ifndef _NF_RL_NETLINK_H
+#define _NF_RL_NETLINK_H
+
+#include <net/genetlink.h>
+
+#include "nf_ratelimit.h"
+
+extern struct genl_family rl_genl_family;
+
+/*
+ * NL_SET_ERR_MSG() takes only a string literal; the messages of
+ * rl_bucket_rate_init() and rl_rules_build() are literals too, chosen at run
+ * time, and outlive the request.
+ */
+static inline void rl_netlink_set_err(struct netlink_ext_ack *extack,
+				      const struct nlattr *attr,
+				      const char *msg)
+{
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
+extern const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1];
+
+struct rl_net *rl_netlink_info_net(struct genl_info *info);
+int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
+			  struct nlattr *prefix, struct netlink_ext_ack *extack,
+			  struct rl_key *key);
+int rl_netlink_put_key(struct sk_buff *skb, int addr_type, int prefix_type,
+		       const struct rl_key *key);
+int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
+			    struct netlink_ext_ack *extack,
+			    struct rl_limits *lim);
+
+/* netlink_rules.c */
+int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info);
+int rl_netlink_rules_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
+int rl_netlink_rules_add_doit(struct sk_buff *skb, struct genl_info *info);
+int rl_netlink_rules_replace_doit(struct sk_buff *skb, struct genl_info *info);
+int rl_netlink_rules_del_doit(struct sk_buff *skb, struct genl_info *info);
+int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _NF_RL_NETLINK_H */
