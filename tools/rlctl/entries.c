@@ -17,6 +17,7 @@
 
 struct entry {
 	struct rl_prefix src;
+	struct rl_prefix rule;		/* family 0: no rule governs it now */
 	uint64_t tokens, passed, dropped, idle_ms;
 	double rate;			/* packets/s, for top --sort rate */
 };
@@ -42,15 +43,14 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 		mnl_attr_for_each_nested(a, nest) {
 			switch (mnl_attr_get_type(a)) {
 			case NF_RL_A_ENTRY_ADDR:
-				if (mnl_attr_get_payload_len(a) == 4)
-					e.src.family = AF_INET;
-				else if (mnl_attr_get_payload_len(a) == 16)
-					e.src.family = AF_INET6;
-				else
+				if (rl_nl_get_prefix(a, &e.src))
 					return MNL_CB_ERROR;
-				memcpy(e.src.addr, mnl_attr_get_payload(a),
-				       mnl_attr_get_payload_len(a));
 				break;
+			case NF_RL_A_ENTRY_RULE_ADDR:
+				if (rl_nl_get_prefix(a, &e.rule))
+					return MNL_CB_ERROR;
+				break;
+			case NF_RL_A_ENTRY_RULE_PREFIX: e.rule.len = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_PREFIX: e.src.len = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_TOKENS: e.tokens = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_PASSED: e.passed = rl_nl_uint(a); break;
@@ -90,18 +90,22 @@ static int dump(const struct rl_prefix *filter, struct entries *es)
 static void print(const struct entries *es, size_t n, const struct rlctl_opts *o,
 		  bool with_rate)
 {
-	char src[64];
+	char src[64], rule[64];
 	size_t i;
 
 	if (o->json)
 		printf("[");
 	else
-		printf("%-44s %10s %12s %12s %10s%s\n", "source", "tokens", "passed",
-		       "dropped", "idle_ms", with_rate ? "   packets/s" : "");
+		printf("%-44s %10s %12s %12s %10s%s %s\n", "source", "tokens", "passed",
+		       "dropped", "idle_ms", with_rate ? "   packets/s" : "", "rule");
 	for (i = 0; i < n; i++) {
 		const struct entry *e = &es->v[i];
 
 		rl_format_prefix(&e->src, src, sizeof(src));
+		if (e->rule.family)
+			rl_format_prefix(&e->rule, rule, sizeof(rule));
+		else
+			strcpy(rule, "-");
 		if (o->json) {
 			printf("%s{\"source\":\"%s\",\"tokens\":%llu,\"passed\":%llu,"
 			       "\"dropped\":%llu,\"idle_ms\":%llu", i ? "," : "", src,
@@ -111,6 +115,10 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 			       (unsigned long long)e->idle_ms);
 			if (with_rate)
 				printf(",\"rate\":%.1f", e->rate);
+			if (e->rule.family)
+				printf(",\"rule\":\"%s\"", rule);
+			else
+				printf(",\"rule\":null");
 			printf("}");
 		} else {
 			printf("%-44s %10llu %12llu %12llu %10llu", src,
@@ -120,7 +128,7 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 			       (unsigned long long)e->idle_ms);
 			if (with_rate)
 				printf(" %11.1f", e->rate);
-			printf("\n");
+			printf(" %s\n", rule);
 		}
 	}
 	if (o->json)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
@@ -28,14 +29,44 @@
 /* The kernel's explanation of the last error, if it gave one. */
 static char ext_msg[256];
 
+struct family {
+	uint16_t id;
+	uint32_t events_group;		/* 0: not found */
+};
+
+static void family_groups(const struct nlattr *groups, struct family *fam)
+{
+	const struct nlattr *grp, *a;
+
+	mnl_attr_for_each_nested(grp, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 !mnl_attr_validate(a, MNL_TYPE_U32))
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, NF_RL_MCGRP_EVENTS))
+			fam->events_group = id;
+	}
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct family *fam = data;
 	struct nlattr *attr;
 
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    !mnl_attr_validate(attr, MNL_TYPE_U16))
-			*(uint16_t *)data = mnl_attr_get_u16(attr);
+			fam->id = mnl_attr_get_u16(attr);
+		else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
+			family_groups(attr, fam);
+	}
 	return MNL_CB_OK;
 }
 
@@ -108,7 +139,7 @@ static struct nlmsghdr *genl_put(char *buf, uint16_t type, uint8_t cmd,
 	return nlh;
 }
 
-static int resolve_family(struct mnl_socket *nl, uint16_t *id)
+static int resolve_family(struct mnl_socket *nl, struct family *fam)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -116,11 +147,38 @@ static int resolve_family(struct mnl_socket *nl, uint16_t *id)
 
 	nlh = genl_put(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NF_RL_GENL_NAME);
-	*id = 0;
-	err = transact(nl, nlh, family_cb, id);
-	if (err == -ENOENT || (!err && !*id))
+	memset(fam, 0, sizeof(*fam));
+	err = transact(nl, nlh, family_cb, fam);
+	if (err == -ENOENT || (!err && !fam->id))
 		return -ENOPKG;
 	return err;
+}
+
+/* A socket with extended acks, acks that do not echo the request (which may
+ * be megabytes for apply), and the family resolved. */
+static struct mnl_socket *open_family(struct family *fam, int *err)
+{
+	struct mnl_socket *nl;
+	int one = 1;
+
+	ext_msg[0] = '\0';
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl) {
+		*err = -errno;
+		return NULL;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		*err = -errno;
+		goto close;
+	}
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	*err = resolve_family(nl, fam);
+	if (!*err)
+		return nl;
+close:
+	mnl_socket_close(nl);
+	return NULL;
 }
 
 /**
@@ -139,32 +197,182 @@ int rl_nl_request(uint8_t cmd, uint16_t flags,
 		  void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,
 		  rl_nl_cb cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	return rl_nl_request_size(cmd, flags, MNL_SOCKET_BUFFER_SIZE, put, arg,
+				  cb, data);
+}
+
+/**
+ * rl_nl_request_size() - rl_nl_request() with a request of up to @size bytes
+ * @cmd: NF_RL_CMD_*
+ * @flags: extra nlmsg flags
+ * @size: room for the request; @put must not write more
+ * @put: adds the request's attributes, or NULL
+ * @arg: for @put
+ * @cb: run on each reply message, or NULL
+ * @data: for @cb
+ *
+ * A request larger than the socket's send buffer needs a larger one, which
+ * beyond net.core.wmem_max only CAP_NET_ADMIN may force: the commands that
+ * send such requests need it anyway.
+ *
+ * Return: as rl_nl_request().
+ */
+int rl_nl_request_size(uint8_t cmd, uint16_t flags, size_t size,
+		       void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,
+		       rl_nl_cb cb, void *data)
+{
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
-	uint16_t id;
-	int one = 1, err;
+	struct family fam;
+	char *buf;
+	int err;
 
-	ext_msg[0] = '\0';
-	nl = mnl_socket_open(NETLINK_GENERIC);
+	buf = calloc(1, size);
+	if (!buf)
+		return -ENOMEM;
+	nl = open_family(&fam, &err);
 	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto close;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	err = resolve_family(nl, &id);
-	if (err)
-		goto close;
+		goto free_buf;
+	if (size > (size_t)MNL_SOCKET_BUFFER_SIZE) {
+		int sndbuf = size + 4096;
 
-	nlh = genl_put(buf, id, cmd, flags, NF_RL_GENL_VERSION);
+		if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE,
+			       &sndbuf, sizeof(sndbuf)))
+			setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF,
+				   &sndbuf, sizeof(sndbuf));
+	}
+	nlh = genl_put(buf, fam.id, cmd, flags, NF_RL_GENL_VERSION);
 	if (put)
 		put(nlh, arg);
 	err = transact(nl, nlh, cb, data);
+	mnl_socket_close(nl);
+free_buf:
+	free(buf);
+	return err;
+}
+
+/**
+ * rl_nl_monitor() - run @cb on every event until it returns MNL_CB_STOP
+ * @cb: called with each event message
+ * @data: for @cb
+ *
+ * Return: 0 when @cb stopped, or a -errno.
+ */
+int rl_nl_monitor(rl_nl_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_DUMP_SIZE];
+	struct mnl_socket *nl;
+	struct family fam;
+	int err, ret;
+
+	nl = open_family(&fam, &err);
+	if (!nl)
+		return err;
+	if (!fam.events_group) {
+		err = -ENOENT;
+		goto close;
+	}
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &fam.events_group,
+				  sizeof(fam.events_group))) {
+		err = -errno;
+		goto close;
+	}
+	for (;;) {
+		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret < 0) {
+			err = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, ret, 0, 0, cb, data);
+		if (ret <= MNL_CB_STOP) {
+			err = ret < 0 ? -errno : 0;
+			break;
+		}
+	}
 close:
 	mnl_socket_close(nl);
 	return err;
+}
+
+/* NF_RL_A_RULE for @r; only its prefix when @prefix_only. */
+void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
+		    bool prefix_only)
+{
+	const struct rl_prefix *p = &r->prefix;
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NF_RL_A_RULE);
+
+	mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
+	mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, p->len);
+	if (!prefix_only) {
+		mnl_attr_put_u32(nlh, NF_RL_A_RULE_ACTION, r->action);
+		if (r->has_rate) {
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_RATE, r->rate);
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_RATE_PERIOD_NS, r->period_ns);
+		}
+		if (r->has_burst)
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_BURST, r->burst);
+		if (r->has_agg)
+			mnl_attr_put_u8(nlh, NF_RL_A_RULE_AGG_PREFIX, r->agg);
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* NF_RL_A_CONFIG with the settings @s has. */
+void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NF_RL_A_CONFIG);
+
+	if (s->has_dry_run)
+		mnl_attr_put_u8(nlh, NF_RL_A_CONFIG_DRY_RUN, s->dry_run);
+	if (s->has_policy)
+		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_FULL_POLICY, s->policy);
+	if (s->has_max)
+		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_MAX_ENTRIES, s->max_entries);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* An address attribute of either family; the prefix length is left alone. */
+int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p)
+{
+	uint16_t len = mnl_attr_get_payload_len(addr);
+
+	if (len != 4 && len != 16)
+		return -EINVAL;
+	p->family = len == 4 ? AF_INET : AF_INET6;
+	memcpy(p->addr, mnl_attr_get_payload(addr), len);
+	return 0;
+}
+
+/* A rule as the kernel reports it: every field it has is set. */
+int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r)
+{
+	const struct nlattr *a;
+
+	memset(r, 0, sizeof(*r));
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NF_RL_A_RULE_ADDR:
+			if (rl_nl_get_prefix(a, &r->prefix))
+				return -EINVAL;
+			break;
+		case NF_RL_A_RULE_PREFIX: r->prefix.len = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_ACTION: r->action = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_RATE:
+			r->rate = rl_nl_uint(a);
+			r->has_rate = true;
+			break;
+		case NF_RL_A_RULE_RATE_PERIOD_NS: r->period_ns = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_BURST:
+			r->burst = rl_nl_uint(a);
+			r->has_burst = true;
+			break;
+		case NF_RL_A_RULE_AGG_PREFIX:
+			r->agg = rl_nl_uint(a);
+			r->has_agg = true;
+			break;
+		}
+	}
+	return r->prefix.family ? 0 : -EINVAL;
 }
 
 /* NF_RL_A_ENTRY { ADDR, PREFIX } for a prefix. */

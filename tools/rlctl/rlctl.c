@@ -14,6 +14,9 @@ static const struct rlctl_cmd *const groups[] = {
 	rlctl_status_cmds,
 	rlctl_entries_cmds,
 	rlctl_set_cmds,
+	rlctl_rule_cmds,
+	rlctl_apply_cmds,
+	rlctl_monitor_cmds,
 };
 
 static void usage(FILE *f)

@@ -33,6 +33,9 @@ struct rlctl_cmd {
 extern const struct rlctl_cmd rlctl_status_cmds[];
 extern const struct rlctl_cmd rlctl_entries_cmds[];
 extern const struct rlctl_cmd rlctl_set_cmds[];
+extern const struct rlctl_cmd rlctl_rule_cmds[];
+extern const struct rlctl_cmd rlctl_apply_cmds[];
+extern const struct rlctl_cmd rlctl_monitor_cmds[];
 
 /* parse.c: return 0 or -EINVAL; nothing is written on failure. */
 struct rl_prefix {
@@ -49,6 +52,46 @@ int rl_parse_prefix(const char *s, struct rl_prefix *p);
 const char *rl_rate_unit(uint64_t period_ns);
 void rl_format_prefix(const struct rl_prefix *p, char *buf, size_t len);
 
+/* config.c: rules, settings and the file "apply" reads and "save" writes. */
+struct rl_rule_spec {
+	struct rl_prefix prefix;
+	uint32_t action;		/* NF_RL_ACTION_* */
+	bool has_rate, has_burst, has_agg;
+	uint64_t rate, period_ns, burst;
+	uint8_t agg;
+};
+
+struct rl_settings {
+	bool has_dry_run, has_policy, has_max;
+	bool dry_run;
+	uint32_t policy, max_entries;
+};
+
+struct rl_config_file {
+	struct rl_settings set;
+	struct rl_rule_spec *rules;
+	size_t n, cap;
+};
+
+#define RL_ERR_LEN 160
+
+int rl_parse_rule(int argc, char **argv, bool prefix_only,
+		  struct rl_rule_spec *r, char *err);
+int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,
+		     char *err);
+int rl_parse_config(const char *text, size_t len, struct rl_config_file *c,
+		    char *err);
+void rl_config_free(struct rl_config_file *c);
+void rl_format_rate(uint64_t n, uint64_t period_ns, char *buf, size_t len);
+const char *rl_action_name(uint32_t action);
+const char *rl_policy_name(uint32_t policy);
+void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len);
+void rl_format_config(FILE *f, const struct rl_config_file *c);
+void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r);
+
+/* rule.c */
+int rl_rules_fetch(struct rl_rule_spec **v, size_t *n);
+
 /* nl.c */
 struct nlattr;
 typedef int (*rl_nl_cb)(const struct nlmsghdr *nlh, void *data);
@@ -56,7 +99,16 @@ typedef int (*rl_nl_cb)(const struct nlmsghdr *nlh, void *data);
 int rl_nl_request(uint8_t cmd, uint16_t flags,
 		  void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,
 		  rl_nl_cb cb, void *data);
+int rl_nl_request_size(uint8_t cmd, uint16_t flags, size_t size,
+		       void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,
+		       rl_nl_cb cb, void *data);
+int rl_nl_monitor(rl_nl_cb cb, void *data);
 void rl_nl_put_prefix(struct nlmsghdr *nlh, const struct rl_prefix *p);
+void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
+		    bool prefix_only);
+void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s);
+int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p);
+int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r);
 uint64_t rl_nl_uint(const struct nlattr *attr);
 int rl_nl_error(int err);
 

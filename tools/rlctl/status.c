@@ -20,7 +20,7 @@ struct counter {
 };
 
 static const struct counter counters[] = {
-	{ NF_RL_A_STATS_PASSED, "passed", "Packets that conformed to their limit." },
+	{ NF_RL_A_STATS_PASSED, "passed", "Packets passed." },
 	{ NF_RL_A_STATS_DROPPED, "dropped", "Packets dropped." },
 	{ NF_RL_A_STATS_DRY_RUN_DROPPED, "dry_run_dropped",
 	  "Packets that would have been dropped, with dry_run on." },
@@ -31,6 +31,12 @@ static const struct counter counters[] = {
 	  "Packets whose new entry could not be allocated." },
 	{ NF_RL_A_STATS_GC_RUNS, "gc_runs", "Garbage collection passes." },
 	{ NF_RL_A_STATS_GC_FREED, "gc_freed", "Idle entries freed by garbage collection." },
+	{ NF_RL_A_STATS_ALLOWED, "allowed",
+	  "Packets passed by an allow rule or no rule, without a bucket." },
+	{ NF_RL_A_STATS_DENIED, "denied", "Packets a deny rule decided." },
+	{ NF_RL_A_STATS_RULES, "rules", "Rules in force.", true },
+	{ NF_RL_A_STATS_EVENTS_LOST, "events_lost",
+	  "Events not sent, over the event rate." },
 };
 
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -44,7 +50,6 @@ struct status {
 };
 
 static const char * const hooks[] = { "prerouting", "input" };
-static const char * const policies[] = { "shared", "drop", "accept" };
 
 static const char *name_of(const char * const *names, size_t n, uint32_t v)
 {
@@ -96,17 +101,6 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void format_rate(const struct status *st, char *buf, size_t len)
-{
-	const char *unit = rl_rate_unit(st->period_ns);
-
-	if (unit)
-		snprintf(buf, len, "%llu/%s", (unsigned long long)st->rate, unit);
-	else
-		snprintf(buf, len, "%llu/%lluns", (unsigned long long)st->rate,
-			 (unsigned long long)st->period_ns);
-}
-
 static void print_text(const struct status *st)
 {
 	char rate[48];
@@ -115,7 +109,7 @@ static void print_text(const struct status *st)
 	for (i = 0; i < NCOUNTERS; i++)
 		printf("%-16s %llu\n", counters[i].name,
 		       (unsigned long long)st->stat[counters[i].attr]);
-	format_rate(st, rate, sizeof(rate));
+	rl_format_rate(st->rate, st->period_ns, rate, sizeof(rate));
 	printf("%-16s %s\n", "rate", rate);
 	printf("%-16s %llu\n", "burst", (unsigned long long)st->burst);
 	printf("%-16s %u\n", "v4_prefix", st->v4_prefix);
@@ -125,7 +119,7 @@ static void print_text(const struct status *st)
 	printf("%-16s %u\n", "max_entries", st->max_entries);
 	printf("%-16s %u\n", "buckets", st->buckets);
 	printf("%-16s %s\n", "dry_run", st->dry_run ? "on" : "off");
-	printf("%-16s %s\n", "full_policy", name_of(policies, 3, st->full_policy));
+	printf("%-16s %s\n", "full_policy", rl_policy_name(st->full_policy));
 }
 
 static void print_json(const struct status *st)
@@ -137,7 +131,7 @@ static void print_json(const struct status *st)
 	for (i = 0; i < NCOUNTERS; i++)
 		printf("%s\"%s\":%llu", i ? "," : "", counters[i].name,
 		       (unsigned long long)st->stat[counters[i].attr]);
-	format_rate(st, rate, sizeof(rate));
+	rl_format_rate(st->rate, st->period_ns, rate, sizeof(rate));
 	printf("},\"config\":{\"rate\":");
 	rl_json_str(stdout, rate);
 	printf(",\"rate_packets\":%llu,\"rate_period_ns\":%llu,\"burst\":%llu,"
@@ -147,7 +141,7 @@ static void print_json(const struct status *st)
 	       (unsigned long long)st->burst, st->v4_prefix, st->v6_prefix,
 	       name_of(hooks, 2, st->hook), st->priority, st->max_entries,
 	       st->buckets, st->dry_run ? "true" : "false",
-	       name_of(policies, 3, st->full_policy));
+	       rl_policy_name(st->full_policy));
 }
 
 static void print_prometheus(const struct status *st)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of rlctl's parsers, table-driven; TAP output.  Built with
- * -DFUZZ it is a libFuzzer target instead, which feeds every parser random
- * strings and checks that what parses also formats back and parses again.
+ * Unit tests of rlctl's parsers (values, rules, configuration files),
+ * table-driven; TAP output.  Built with -DFUZZ it is a libFuzzer target
+ * instead, which feeds every parser random input and checks that what parses
+ * also formats back and parses again to the same thing.
  */
 
 #include <errno.h>
@@ -13,15 +14,48 @@
 
 #include "../rlctl.h"
 
+/* Parses @text, formats what it got and parses that: both must agree. */
+static int config_round_trip(const char *text, size_t len,
+			     struct rl_config_file *c, char *err)
+{
+	struct rl_config_file again = { 0 };
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f;
+	int ret;
+
+	ret = rl_parse_config(text, len, c, err);
+	if (ret)
+		return ret;
+	f = open_memstream(&out, &outlen);
+	if (!f)
+		abort();
+	rl_format_config(f, c);
+	fclose(f);
+	if (rl_parse_config(out, outlen, &again, err) || again.n != c->n ||
+	    memcmp(&again.set, &c->set, sizeof(c->set)) ||
+	    (c->n && memcmp(again.rules, c->rules, c->n * sizeof(*c->rules)))) {
+		fprintf(stderr, "round trip changed:\n%.*s\ninto:\n%s\n",
+			(int)len, text, out);
+		abort();
+	}
+	rl_config_free(&again);
+	free(out);
+	return 0;
+}
+
 #ifdef FUZZ
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char s[128], back[64];
+	struct rl_config_file c = { 0 };
+	char s[128], back[64], err[RL_ERR_LEN];
 	struct rl_prefix p, q;
 	uint64_t n, period;
 	uint32_t u;
 	bool b;
 
+	config_round_trip((const char *)data, size, &c, err);
+	rl_config_free(&c);
 	if (size >= sizeof(s))
 		return 0;
 	memcpy(s, data, size);
@@ -95,6 +129,60 @@ static const struct {
 	{ "/24", -EINVAL },
 };
 
+/* Rules as typed after "rlctl rule add": the result as save writes it. */
+static const struct {
+	const char *in;
+	const char *out;	/* NULL: refused */
+} rules[] = {
+	{ "10.0.0.0/8 rate 10/s", "10.0.0.0/8 rate 10/second" },
+	{ "10.0.0.0/8 rate 6000/minute burst 50 prefix-len 24",
+	  "10.0.0.0/8 rate 6000/minute burst 50 prefix-len 24" },
+	{ "10.0.0.0/8 prefix-len 16 rate 1/hour action limit",
+	  "10.0.0.0/8 rate 1/hour prefix-len 16" },
+	{ "2001:db8::/32 action deny", "2001:db8::/32 action deny" },
+	{ "192.0.2.7 action allow", "192.0.2.7/32 action allow" },
+	{ "0.0.0.0/0 rate 0", "0.0.0.0/0 rate 0/second" },
+	{ "10.0.0.0/8", NULL },				/* limit needs a rate */
+	{ "10.0.0.0/8 action allow rate 5", NULL },	/* allow takes no rate */
+	{ "10.0.0.0/8 rate 5 prefix-len 4", NULL },	/* shorter than the rule */
+	{ "10.0.0.0/8 rate 5 prefix-len 33", NULL },
+	{ "2001:db8::/32 rate 5 prefix-len 129", NULL },
+	{ "10.0.0.0/8 rate 5 rate 6", NULL },
+	{ "10.0.0.0/8 rate 5 burst 0", NULL },
+	{ "10.0.0.0/8 rate", NULL },
+	{ "10.0.0.0/8 speed 5", NULL },
+	{ "10.0.0.0/8 action block", NULL },
+	{ "10.0.0.1/8 rate 5", NULL },
+	{ "", NULL },
+};
+
+/* Configuration files: what save would write back, or the error. */
+static const struct {
+	const char *desc, *in;
+	const char *out;	/* the expected output, or the error's start */
+	int err;
+} configs[] = {
+	{ "empty", "", "# nf_ratelimit configuration: rlctl apply -f FILE\n", 0 },
+	{ "comments, blanks, tabs and CRLF",
+	  "# hi\n\n\tset dry-run on # inline\r\nrule ::/0 rate 5/s\n",
+	  "# nf_ratelimit configuration: rlctl apply -f FILE\n"
+	  "set dry-run on\nrule ::/0 rate 5/second\n", 0 },
+	{ "settings on one line",
+	  "set max-entries 100 full-policy drop\nrule 10.0.0.0/8 action allow",
+	  "# nf_ratelimit configuration: rlctl apply -f FILE\n"
+	  "set full-policy drop\nset max-entries 100\nrule 10.0.0.0/8 action allow\n", 0 },
+	{ "duplicate prefixes name both lines",
+	  "rule 10.0.0.0/8 action allow\n\nrule 10.0.0.0/8 action deny\n",
+	  "lines 1 and 3: two rules for 10.0.0.0/8", -EINVAL },
+	{ "an error names its line", "set dry-run on\nrule 10.0.0.1/8 action deny\n",
+	  "line 2: bad prefix", -EINVAL },
+	{ "unknown statement", "rules 10.0.0.0/8\n", "line 1: unknown statement", -EINVAL },
+	{ "setting given twice", "set dry-run on\nset dry-run off\n",
+	  "line 2: 'dry-run' given twice", -EINVAL },
+	{ "odd set", "set dry-run\n", "line 1: set wants NAME VALUE pairs", -EINVAL },
+	{ "NUL byte", "rule ::/0 action allow\n\0\n", "line 2: not text", -EINVAL },
+};
+
 static const struct {
 	const char *in;
 	int err;
@@ -134,6 +222,45 @@ int main(void)
 		int err = rl_parse_bool(bools[i].in, &v);
 
 		ok(err == bools[i].err && (err || v == bools[i].v), "bool", bools[i].in);
+	}
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		char words[128], *argv[16], *w, *save, out[256], err[RL_ERR_LEN] = "";
+		struct rl_rule_spec r;
+		int argc = 0, ret;
+
+		snprintf(words, sizeof(words), "%s", rules[i].in);
+		for (w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			argv[argc++] = w;
+		ret = rl_parse_rule(argc, argv, false, &r, err);
+		if (!ret)
+			rl_format_rule(&r, out, sizeof(out));
+		ok(rules[i].out ? !ret && !strcmp(out, rules[i].out) : ret && err[0],
+		   "rule", rules[i].in);
+	}
+	for (i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+		struct rl_config_file c = { 0 };
+		char err[RL_ERR_LEN] = "", *out = NULL;
+		size_t len = strlen(configs[i].in), outlen = 0;
+		FILE *f;
+		int ret;
+
+		/* The NUL case: its text runs past the NUL. */
+		if (strstr(configs[i].desc, "NUL"))
+			len += 2;
+		ret = config_round_trip(configs[i].in, len, &c, err);
+		if (!ret) {
+			f = open_memstream(&out, &outlen);
+			rl_format_config(f, &c);
+			fclose(f);
+		}
+		ok(ret == configs[i].err &&
+		   (ret ? !strncmp(err, configs[i].out, strlen(configs[i].out)) :
+			  !strcmp(out, configs[i].out)),
+		   "config", configs[i].desc);
+		if (ret != configs[i].err || (ret && strncmp(err, configs[i].out, strlen(configs[i].out))))
+			printf("# got %d: %s\n", ret, ret ? err : out);
+		free(out);
+		rl_config_free(&c);
 	}
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rules and settings as a sysadmin writes them, on the command line or in the
+ * file that "rlctl apply" reads and "rlctl save" writes:
+ *
+ *	# comments and blank lines are ignored
+ *	set dry-run off full-policy shared max-entries 65536
+ *	rule 0.0.0.0/0 rate 100/second burst 200 prefix-len 32
+ *	rule 10.0.0.0/8 action allow
+ *
+ * Parsing is strict and complete before anything is sent: an error names its
+ * line and leaves nothing parsed.  No netlink here, so that the unit tests and
+ * the fuzzer can drive all of it.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/nf_ratelimit.h>
+
+#include "rlctl.h"
+
+enum {
+	RL_MAX_WORDS = 16,	/* the longest valid line has 9 */
+	RL_MAX_LINE = 1024,
+};
+
+static const char * const actions[] = { "limit", "allow", "deny" };
+static const char * const policies[] = { "shared", "drop", "accept" };
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *rl_action_name(uint32_t action)
+{
+	return action < ARRAY_LEN(actions) ? actions[action] : "unknown";
+}
+
+const char *rl_policy_name(uint32_t policy)
+{
+	return policy < ARRAY_LEN(policies) ? policies[policy] : "unknown";
+}
+
+static int lookup(const char * const *names, size_t n, const char *s,
+		  uint32_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s, names[i])) {
+			*v = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int __attribute__((format(printf, 2, 3)))
+fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, RL_ERR_LEN, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* One "KEYWORD VALUE" of a rule; *seen stops a keyword given twice. */
+static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
+		     unsigned int *seen, char *err)
+{
+	static const char * const words[] = { "rate", "burst", "prefix-len", "action" };
+	uint32_t w, u;
+
+	if (lookup(words, ARRAY_LEN(words), k, &w))
+		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action)", k);
+	if (*seen & (1u << w))
+		return fail(err, "'%s' given twice", k);
+	*seen |= 1u << w;
+	switch (w) {
+	case 0:
+		if (rl_parse_rate(v, &r->rate, &r->period_ns))
+			return fail(err, "bad rate '%s': expected N or N/second, /minute, /hour, /day or /week", v);
+		r->has_rate = true;
+		return 0;
+	case 1:
+		if (rl_parse_u64(v, &r->burst) || !r->burst)
+			return fail(err, "bad burst '%s': expected a count of at least 1", v);
+		r->has_burst = true;
+		return 0;
+	case 2:
+		if (rl_parse_u32(v, 128, &u))
+			return fail(err, "bad prefix-len '%s': expected 0 to 128", v);
+		r->agg = u;
+		r->has_agg = true;
+		return 0;
+	default:
+		if (lookup(actions, ARRAY_LEN(actions), v, &r->action))
+			return fail(err, "bad action '%s': expected limit, allow or deny", v);
+		return 0;
+	}
+}
+
+/**
+ * rl_parse_rule() - a rule from "PREFIX [KEYWORD VALUE]..."
+ * @argc: words, the first being the prefix
+ * @argv: the words
+ * @prefix_only: only a prefix may be given (rule del, rule get)
+ * @r: filled in on success
+ * @err: RL_ERR_LEN bytes for the reason of a failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int rl_parse_rule(int argc, char **argv, bool prefix_only,
+		  struct rl_rule_spec *r, char *err)
+{
+	struct rl_rule_spec t;
+	unsigned int seen = 0, max;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	if (argc < 1)
+		return fail(err, "a PREFIX is needed");
+	if (rl_parse_prefix(argv[0], &t.prefix))
+		return fail(err, "bad prefix '%s': expected ADDR[/LEN], with no bits set past LEN", argv[0]);
+	if (prefix_only && argc > 1)
+		return fail(err, "only a PREFIX is expected, not '%s'", argv[1]);
+	if (argc % 2 == 0)
+		return fail(err, "'%s' needs a value", argv[argc - 1]);
+	for (i = 1; i < argc; i += 2)
+		if (rule_word(argv[i], argv[i + 1], &t, &seen, err))
+			return -EINVAL;
+
+	max = t.prefix.family == AF_INET ? 32 : 128;
+	if (t.action != NF_RL_ACTION_LIMIT) {
+		if (t.has_rate || t.has_burst || t.has_agg)
+			return fail(err, "allow and deny rules take no rate, burst or prefix-len");
+	} else if (!prefix_only && !t.has_rate) {
+		return fail(err, "a limit rule needs a rate, e.g. rate 100/second");
+	}
+	if (t.has_agg && (t.agg < t.prefix.len || t.agg > max))
+		return fail(err, "prefix-len %u: must be from %u (the rule's length) to %u",
+			    t.agg, t.prefix.len, max);
+	*r = t;
+	return 0;
+}
+
+/**
+ * rl_parse_setting() - one "NAME VALUE" of rlctl set or a set line
+ * @name: dry-run, full-policy or max-entries
+ * @val: its value
+ * @s: updated on success
+ * @err: RL_ERR_LEN bytes for the reason of a failure
+ *
+ * Return: 0 or -EINVAL.
+ */
+int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,
+		     char *err)
+{
+	if (!strcmp(name, "dry-run")) {
+		if (s->has_dry_run)
+			return fail(err, "'%s' given twice", name);
+		if (rl_parse_bool(val, &s->dry_run))
+			return fail(err, "dry-run wants on or off, not '%s'", val);
+		s->has_dry_run = true;
+	} else if (!strcmp(name, "full-policy")) {
+		if (s->has_policy)
+			return fail(err, "'%s' given twice", name);
+		if (lookup(policies, ARRAY_LEN(policies), val, &s->policy))
+			return fail(err, "full-policy wants shared, drop or accept, not '%s'", val);
+		s->has_policy = true;
+	} else if (!strcmp(name, "max-entries")) {
+		if (s->has_max)
+			return fail(err, "'%s' given twice", name);
+		if (rl_parse_u32(val, UINT32_MAX, &s->max_entries) || !s->max_entries)
+			return fail(err, "max-entries wants a positive count, not '%s'", val);
+		s->has_max = true;
+	} else {
+		return fail(err, "unknown setting '%s' (dry-run, full-policy, max-entries)", name);
+	}
+	return 0;
+}
+
+static int add_rule(struct rl_config_file *c, const struct rl_rule_spec *r)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct rl_rule_spec *v = realloc(c->rules, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->rules = v;
+		c->cap = cap;
+	}
+	c->rules[c->n++] = *r;
+	return 0;
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	const struct rl_rule_spec *x = a, *y = b;
+
+	return memcmp(&x->prefix, &y->prefix, sizeof(x->prefix));
+}
+
+/* A prefix with two rules is an error, as the kernel would say; find it here,
+ * with its lines, before sending anything. */
+static int check_duplicates(const struct rl_config_file *c,
+			    const unsigned int *lines, char *err)
+{
+	struct { struct rl_rule_spec r; unsigned int line; } *v;
+	char p[64];
+	size_t i;
+
+	if (c->n < 2)
+		return 0;
+	v = calloc(c->n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		v[i].r = c->rules[i];
+		v[i].line = lines[i];
+	}
+	/* The rule is the first member: cmp_prefix works on the pairs. */
+	qsort(v, c->n, sizeof(*v), cmp_prefix);
+	for (i = 1; i < c->n; i++) {
+		if (cmp_prefix(&v[i - 1].r, &v[i].r))
+			continue;
+		rl_format_prefix(&v[i].r.prefix, p, sizeof(p));
+		snprintf(err, RL_ERR_LEN, "lines %u and %u: two rules for %s",
+			 v[i - 1].line < v[i].line ? v[i - 1].line : v[i].line,
+			 v[i - 1].line < v[i].line ? v[i].line : v[i - 1].line, p);
+		free(v);
+		return -EINVAL;
+	}
+	free(v);
+	return 0;
+}
+
+static int parse_line(char *line, unsigned int no, struct rl_config_file *c,
+		      char *err)
+{
+	char *argv[RL_MAX_WORDS], *save, *w, msg[RL_ERR_LEN];
+	struct rl_rule_spec r;
+	int argc = 0, i;
+
+	w = strchr(line, '#');
+	if (w)
+		*w = '\0';
+	for (w = strtok_r(line, " \t\r", &save); w; w = strtok_r(NULL, " \t\r", &save)) {
+		if (argc == RL_MAX_WORDS) {
+			snprintf(err, RL_ERR_LEN, "line %u: too many words", no);
+			return -EINVAL;
+		}
+		argv[argc++] = w;
+	}
+	if (!argc)
+		return 0;
+	if (!strcmp(argv[0], "rule")) {
+		if (rl_parse_rule(argc - 1, argv + 1, false, &r, msg))
+			goto bad;
+		return add_rule(c, &r);
+	}
+	if (!strcmp(argv[0], "set")) {
+		if (argc < 3 || argc % 2 == 0) {
+			snprintf(msg, sizeof(msg), "set wants NAME VALUE pairs");
+			goto bad;
+		}
+		for (i = 1; i < argc; i += 2)
+			if (rl_parse_setting(argv[i], argv[i + 1], &c->set, msg))
+				goto bad;
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "unknown statement '%.40s' (rule or set)", argv[0]);
+bad:
+	snprintf(err, RL_ERR_LEN, "line %u: %.140s", no, msg);
+	return -EINVAL;
+}
+
+/**
+ * rl_parse_config() - parse a whole configuration file
+ * @text: its contents, not necessarily NUL-terminated
+ * @len: their length
+ * @c: zeroed by the caller; filled in; rl_config_free() it either way
+ * @err: RL_ERR_LEN bytes for the reason of a failure, with its line
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int rl_parse_config(const char *text, size_t len, struct rl_config_file *c,
+		    char *err)
+{
+	unsigned int no = 0, *lines = NULL;
+	char line[RL_MAX_LINE + 1];
+	size_t pos = 0, cap = 0;
+	int ret = 0;
+
+	while (pos < len && !ret) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		size_t before = c->n;
+
+		no++;
+		if (n > RL_MAX_LINE || memchr(text + pos, '\0', n)) {
+			snprintf(err, RL_ERR_LEN, "line %u: %s", no,
+				 n > RL_MAX_LINE ? "too long" : "not text");
+			ret = -EINVAL;
+			break;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+		ret = parse_line(line, no, c, err);
+		if (!ret && c->n != before) {
+			if (c->n > cap) {
+				unsigned int *l = realloc(lines, c->cap * sizeof(*l));
+
+				if (!l) {
+					ret = -ENOMEM;
+					break;
+				}
+				lines = l;
+				cap = c->cap;
+			}
+			lines[c->n - 1] = no;
+		}
+	}
+	if (ret == -ENOMEM)
+		snprintf(err, RL_ERR_LEN, "out of memory");
+	if (!ret)
+		ret = check_duplicates(c, lines, err);
+	free(lines);
+	return ret;
+}
+
+void rl_config_free(struct rl_config_file *c)
+{
+	free(c->rules);
+	memset(c, 0, sizeof(*c));
+}
+
+void rl_format_rate(uint64_t n, uint64_t period_ns, char *buf, size_t len)
+{
+	const char *unit = rl_rate_unit(period_ns);
+
+	if (unit)
+		snprintf(buf, len, "%llu/%s", (unsigned long long)n, unit);
+	else
+		snprintf(buf, len, "%llu/%lluns", (unsigned long long)n,
+			 (unsigned long long)period_ns);
+}
+
+/* "PREFIX [rate R] [burst B] [prefix-len N] [action A]": what rl_parse_rule reads. */
+void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
+{
+	char p[64], rate[48];
+	int n;
+
+	rl_format_prefix(&r->prefix, p, sizeof(p));
+	if (r->action != NF_RL_ACTION_LIMIT) {
+		snprintf(buf, len, "%s action %s", p, rl_action_name(r->action));
+		return;
+	}
+	n = snprintf(buf, len, "%s", p);
+	if (r->has_rate && n >= 0 && (size_t)n < len) {
+		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
+		n += snprintf(buf + n, len - n, " rate %s", rate);
+	}
+	if (r->has_burst && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " burst %llu",
+			      (unsigned long long)r->burst);
+	if (r->has_agg && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " prefix-len %u", r->agg);
+}
+
+/* The file rl_parse_config() reads back to the same configuration. */
+void rl_format_config(FILE *f, const struct rl_config_file *c)
+{
+	const struct rl_settings *s = &c->set;
+	char buf[256];
+	size_t i;
+
+	fprintf(f, "# nf_ratelimit configuration: rlctl apply -f FILE\n");
+	if (s->has_dry_run)
+		fprintf(f, "set dry-run %s\n", s->dry_run ? "on" : "off");
+	if (s->has_policy)
+		fprintf(f, "set full-policy %s\n", rl_policy_name(s->policy));
+	if (s->has_max)
+		fprintf(f, "set max-entries %u\n", s->max_entries);
+	for (i = 0; i < c->n; i++) {
+		rl_format_rule(&c->rules[i], buf, sizeof(buf));
+		fprintf(f, "rule %s\n", buf);
+	}
+}
+
+/* One rule as a JSON object: rlctl rule list -j and rlctl save -j. */
+void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r)
+{
+	char p[64], rate[48];
+
+	rl_format_prefix(&r->prefix, p, sizeof(p));
+	fprintf(f, "{\"prefix\":\"%s\",\"action\":\"%s\"", p,
+		rl_action_name(r->action));
+	if (r->has_rate) {
+		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
+		fprintf(f, ",\"rate\":\"%s\",\"rate_packets\":%llu,\"rate_period_ns\":%llu",
+			rate, (unsigned long long)r->rate,
+			(unsigned long long)r->period_ns);
+	}
+	if (r->has_burst)
+		fprintf(f, ",\"burst\":%llu", (unsigned long long)r->burst);
+	if (r->has_agg)
+		fprintf(f, ",\"prefix_len\":%u", r->agg);
+	fputc('}', f);
+}

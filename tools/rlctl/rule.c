@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlctl rule add|replace|del|get|list: the CIDR rules of this namespace.
+ * The most specific rule covering a source decides: limit it (at the rule's
+ * rate, per prefix-len group of sources), allow it, or deny it.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/nf_ratelimit.h>
+
+#include "rlctl.h"
+
+struct rules {
+	struct rl_rule_spec *v;
+	size_t n, cap;
+	bool interrupted;
+};
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rules *rs = data;
+	struct nlattr *nest;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		rs->interrupted = true;
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
+		struct rl_rule_spec r;
+
+		if (mnl_attr_get_type(nest) != NF_RL_A_RULE)
+			continue;
+		if (rl_nl_parse_rule(nest, &r))
+			return MNL_CB_ERROR;
+		if (rs->n == rs->cap) {
+			size_t cap = rs->cap ? rs->cap * 2 : 64;
+			struct rl_rule_spec *v = realloc(rs->v, cap * sizeof(*v));
+
+			if (!v)
+				return MNL_CB_ERROR;
+			rs->v = v;
+			rs->cap = cap;
+		}
+		rs->v[rs->n++] = r;
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * rl_rules_fetch() - every rule in force, in address order
+ * @v: set to a malloc'ed array, which the caller frees
+ * @n: set to its length
+ *
+ * Return: 0 or a -errno for rl_nl_error().
+ */
+int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
+{
+	struct rules rs = { 0 };
+	int err;
+
+	err = rl_nl_request(NF_RL_CMD_GET_RULE, NLM_F_DUMP, NULL, NULL, rule_cb, &rs);
+	if (rs.interrupted)
+		fprintf(stderr, "rlctl: the rules changed during the listing: it may miss or repeat rules\n");
+	if (err) {
+		free(rs.v);
+		return err;
+	}
+	*v = rs.v;
+	*n = rs.n;
+	return 0;
+}
+
+static void print_rules(const struct rl_rule_spec *v, size_t n,
+			const struct rlctl_opts *o)
+{
+	char p[64], rate[48];
+	size_t i;
+
+	if (o->json) {
+		printf("[");
+		for (i = 0; i < n; i++) {
+			printf("%s", i ? "," : "");
+			rl_print_rule_json(stdout, &v[i]);
+		}
+		printf("]\n");
+		return;
+	}
+	printf("%-44s %-6s %-16s %10s %10s\n", "prefix", "action", "rate", "burst",
+	       "prefix-len");
+	for (i = 0; i < n; i++) {
+		const struct rl_rule_spec *r = &v[i];
+
+		rl_format_prefix(&r->prefix, p, sizeof(p));
+		if (r->action != NF_RL_ACTION_LIMIT) {
+			printf("%-44s %-6s %-16s %10s %10s\n", p,
+			       rl_action_name(r->action), "-", "-", "-");
+			continue;
+		}
+		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
+		printf("%-44s %-6s %-16s %10llu %10u\n", p, "limit", rate,
+		       (unsigned long long)r->burst, r->agg);
+	}
+}
+
+static int list(int argc, char **argv, const struct rlctl_opts *o)
+{
+	struct rl_rule_spec *v;
+	size_t n;
+	int err;
+
+	if (argc > 1) {
+		rl_usage_error("rule list takes no arguments");
+		return RLCTL_EXIT_USAGE;
+	}
+	err = rl_rules_fetch(&v, &n);
+	if (err)
+		return rl_nl_error(err);
+	print_rules(v, n, o);
+	free(v);
+	return RLCTL_EXIT_OK;
+}
+
+struct put_arg {
+	const struct rl_rule_spec *r;
+	bool prefix_only;
+};
+
+static void put_rule(struct nlmsghdr *nlh, void *arg)
+{
+	const struct put_arg *a = arg;
+
+	rl_nl_put_rule(nlh, a->r, a->prefix_only);
+}
+
+static int get(const struct rl_rule_spec *r, const struct rlctl_opts *o)
+{
+	struct put_arg a = { r, true };
+	struct rules rs = { 0 };
+	int err;
+
+	err = rl_nl_request(NF_RL_CMD_GET_RULE, 0, put_rule, &a, rule_cb, &rs);
+	if (!err)
+		print_rules(rs.v, rs.n, o);
+	free(rs.v);
+	return err ? rl_nl_error(err) : RLCTL_EXIT_OK;
+}
+
+static const struct {
+	const char *name;
+	uint8_t cmd;		/* 0: get */
+	bool prefix_only;
+} verbs[] = {
+	{ "add", NF_RL_CMD_ADD_RULE, false },
+	{ "replace", NF_RL_CMD_REPLACE_RULE, false },
+	{ "del", NF_RL_CMD_DEL_RULE, true },
+	{ "delete", NF_RL_CMD_DEL_RULE, true },
+	{ "get", 0, true },
+};
+
+static int rule_run(int argc, char **argv, const struct rlctl_opts *o)
+{
+	char err[RL_ERR_LEN];
+	struct rl_rule_spec r;
+	struct put_arg a = { &r };
+	size_t i;
+	int ret;
+
+	if (argc < 2 || !strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
+		return list(argc - 1, argv + 1, o);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(argv[1], verbs[i].name))
+			continue;
+		if (rl_parse_rule(argc - 2, argv + 2, verbs[i].prefix_only, &r, err)) {
+			rl_usage_error("rule %s: %s", verbs[i].name, err);
+			return RLCTL_EXIT_USAGE;
+		}
+		if (!verbs[i].cmd)
+			return get(&r, o);
+		a.prefix_only = verbs[i].prefix_only;
+		ret = rl_nl_request(verbs[i].cmd, 0, put_rule, &a, NULL, NULL);
+		return ret ? rl_nl_error(ret) : RLCTL_EXIT_OK;
+	}
+	rl_usage_error("unknown rule command '%s' (add, replace, del, get, list)", argv[1]);
+	return RLCTL_EXIT_USAGE;
+}
+
+const struct rlctl_cmd rlctl_rule_cmds[] = {
+	{ "rule", rule_run,
+	  "rule add|replace PREFIX [rate R] [burst B] [prefix-len N] [action limit|allow|deny]\n"
+	  "  rlctl rule del|get PREFIX\n"
+	  "  rlctl rule [list]" },
+	{ NULL },
+};
