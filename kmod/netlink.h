@@ -23,6 +23,7 @@ static inline void rl_netlink_set_err(struct netlink_ext_ack *extack,
 		extack->bad_attr = attr;
 	}
 }
+
 extern const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1];
 
 struct rl_net *rl_netlink_info_net(struct genl_info *info);

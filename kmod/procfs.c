@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/nf_ratelimit/{stats,entries,config,rules}: read-only views of one
- * namespace, drawn from the same state as the netlink replies.  Readers take each entry's lock only long enough to copy it, and
- * walk the table under RCU, so reading never holds up the packet path.
+ * namespace, drawn from the same state as the netlink replies.  Readers take
+ * each entry's lock only long enough to copy it, and walk the table under
+ * RCU, so reading never holds up the packet path.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

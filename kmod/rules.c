@@ -77,7 +77,7 @@ static bool rule_valid(const struct rl_rule *r, const char **errmsg)
 	case NF_RL_ACTION_LIMIT:
 		if (r->agg_prefix < r->match.prefix ||
 		    r->agg_prefix > family_max_prefix(r->match.family)) {
-			*errmsg = "prefix-len must be from the rule's prefix length to the address length";
+			*errmsg = "prefix-len must be from the rule's length to the address length";
 			return false;
 		}
 		return true;

@@ -13,6 +13,7 @@ FUZZ="$BIN/rl_nlfuzz"
 
 snapshot() {	# the state an unprivileged caller must not change
 	ip netns exec $DST cat /proc/net/nf_ratelimit/config
+	ip netns exec $DST cat /proc/net/nf_ratelimit/rules
 	ip netns exec $DST awk 'NR > 1 { print $1, $3, $4 }' /proc/net/nf_ratelimit/entries | sort
 }
 
@@ -43,4 +44,5 @@ ktap_result $? "root: 20000 malformed requests all answered"
 diag "$(cat "$TMP/out")"
 check "root: the family still answers" \
 	ip netns exec $DST "$BIN/rlctl" status >/dev/null
+diag "rules the root fuzzer left: $(ip netns exec $DST "$BIN/rlctl" rule list | tail -n +2 | wc -l)"
 ktap_finish

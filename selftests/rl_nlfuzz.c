@@ -66,6 +66,51 @@ static size_t put_attrs(unsigned char *buf, size_t room, int depth)
 	return off;
 }
 
+/* A random 64-bit value, often at an edge: 0, 1, huge, or a power of ten. */
+static uint64_t edgy(void)
+{
+	static const uint64_t edges[] = {
+		0, 1, 2, 1000000000ULL, 3600000000000ULL, UINT32_MAX,
+		UINT64_MAX / 4, UINT64_MAX / 2, UINT64_MAX,
+	};
+
+	if (rnd(2))
+		return edges[rnd(sizeof(edges) / sizeof(edges[0]))];
+	return ((uint64_t)random() << 33) ^ random();
+}
+
+/*
+ * NF_RL_A_RULE nests that are well formed more often than not, so that the
+ * rule checks behind the policy (host bits, prefix and aggregation lengths,
+ * rate and burst overflow) see hostile values, not only the policy.
+ */
+static void put_rules(struct nlmsghdr *nlh)
+{
+	int n = 1 + rnd(4);
+
+	while (n--) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, NF_RL_A_RULE);
+		unsigned char addr[16];
+		size_t i;
+
+		for (i = 0; i < sizeof(addr); i++)
+			addr[i] = rnd(4) ? 0 : rnd(256);
+		mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, rnd(2) ? 4 : 16, addr);
+		mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, rnd(140));
+		if (rnd(2))
+			mnl_attr_put_u32(nlh, NF_RL_A_RULE_ACTION, rnd(5));
+		if (rnd(4))
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_RATE, edgy());
+		if (rnd(2))
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_RATE_PERIOD_NS, edgy());
+		if (rnd(2))
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_BURST, edgy());
+		if (rnd(2))
+			mnl_attr_put_u8(nlh, NF_RL_A_RULE_AGG_PREFIX, rnd(140));
+		mnl_attr_nest_end(nlh, nest);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long count = 10000, i, answered = 0, errors = 0;
@@ -126,9 +171,13 @@ int main(int argc, char **argv)
 		g->cmd = rnd(4) ? 1 + rnd(NF_RL_CMD_MAX) : rnd(256);
 		g->version = rnd(8) ? NF_RL_GENL_VERSION : rnd(256);
 		g->reserved = rnd(8) ? 0 : rnd(65536);
-		len = put_attrs((unsigned char *)buf + nlh->nlmsg_len,
-				512, 0);
-		nlh->nlmsg_len += len;
+		if (!rnd(3)) {
+			put_rules(nlh);
+		} else {
+			len = put_attrs((unsigned char *)buf + nlh->nlmsg_len,
+					512, 0);
+			nlh->nlmsg_len += len;
+		}
 		/* Now and then cut the message short. */
 		if (!rnd(16) && nlh->nlmsg_len > NLMSG_HDRLEN)
 			nlh->nlmsg_len -= rnd(nlh->nlmsg_len - NLMSG_HDRLEN);

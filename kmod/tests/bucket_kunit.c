@@ -257,7 +257,6 @@ static void zero_rate_passes_everything(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, rl_bucket_charge(&b, &r, T0));
 }
 
-
 /*
  * A rate changed while a bucket holds tokens: the bucket keeps the number of
  * packets it holds, clamped to the new burst, whatever the ratio of the two

@@ -402,7 +402,6 @@ static void gc_walks_a_large_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.entries, N / 2);
 }
 
-
 /*
  * One rule of each action, nested: 0/0 limits at 1/s burst 2 per address,
  * 10/8 is allowed, 10.1/16 denied, and 10.1.2/24 limited at burst 5 as one

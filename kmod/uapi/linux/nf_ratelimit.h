@@ -57,9 +57,8 @@ enum nf_rl_cmd {
 	NF_RL_CMD_ADD_RULE,		/* NF_RL_A_RULE; fails if the prefix has one */
 	NF_RL_CMD_REPLACE_RULE,		/* NF_RL_A_RULE; adds it if missing */
 	NF_RL_CMD_DEL_RULE,		/* NF_RL_A_RULE: ADDR and PREFIX */
-	NF_RL_CMD_SET_RULES,		/* NF_RL_A_RULE, repeated, and NF_RL_A_CONFIG:
-					 * the whole rule set and the settings,
-					 * all or nothing */
+	/* NF_RL_A_RULE, repeated, and NF_RL_A_CONFIG: all rules and settings */
+	NF_RL_CMD_SET_RULES,
 	NF_RL_CMD_EVENT_NTF,		/* multicast "events": NF_RL_A_EVENT */
 	__NF_RL_CMD_MAX
 };
@@ -142,9 +141,8 @@ enum nf_rl_rule_attr {
 	NF_RL_A_RULE_RATE,		/* u64, packets per RATE_PERIOD_NS; limit only */
 	NF_RL_A_RULE_RATE_PERIOD_NS,	/* u64; default one second */
 	NF_RL_A_RULE_BURST,		/* u64; default one second of rate, >= 1 */
-	NF_RL_A_RULE_AGG_PREFIX,	/* u8, sources grouped by this length;
-					 * default the module's v4/v6_prefix, but
-					 * never shorter than PREFIX */
+	/* u8, sources grouped by this length: PREFIX to 32 or 128 */
+	NF_RL_A_RULE_AGG_PREFIX,
 	__NF_RL_A_RULE_MAX
 };
 
