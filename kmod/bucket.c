@@ -17,6 +17,7 @@
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 
 #include "bucket.h"
 #include "compat.h"
@@ -79,6 +80,31 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_rate_init);
+
+/**
+ * rl_bucket_default_burst() - one second of a rate, the burst by default
+ * @n: packets per @period_ns
+ * @period_ns: the period, not 0
+ *
+ * Whole periods and the remainder are scaled apart so that neither the
+ * product nor the quotient can overflow (mul_u64_u64_div_u64() traps on a
+ * quotient beyond 64 bits); a burst beyond 64 bits saturates, which
+ * rl_bucket_rate_init() then refuses.
+ *
+ * Return: n * 10^9 / period_ns, at least 1.
+ */
+u64 rl_bucket_default_burst(u64 n, u64 period_ns)
+{
+	u64 whole, rem, burst;
+
+	whole = div64_u64_rem(n, period_ns, &rem);
+	if (check_mul_overflow(whole, (u64)NSEC_PER_SEC, &burst) ||
+	    check_add_overflow(burst, mul_u64_u64_div_u64(rem, NSEC_PER_SEC,
+							  period_ns), &burst))
+		return U64_MAX;
+	return max_t(u64, burst, 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_default_burst);
 
 /**
  * rl_bucket_init() - start a bucket full, as a new source deserves

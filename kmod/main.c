@@ -261,9 +261,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		       rate);
 		return -EINVAL;
 	}
-	b = burst;
-	if (!b)
-		b = max_t(u64, 1, mul_u64_u64_div_u64(n, NSEC_PER_SEC, period_ns));
+	b = burst ?: rl_bucket_default_burst(n, period_ns);
 	err = rl_bucket_rate_init(&cfg->rate, n, period_ns, b, &msg);
 	if (err) {
 		pr_err("rate=%s burst=%llu: %s\n", rate, b, msg);

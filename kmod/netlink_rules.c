@@ -70,11 +70,8 @@ static int parse_limit(struct rl_net *rn, struct nlattr **tb,
 		period_ns = nla_get_u64(tb[NF_RL_A_RULE_RATE_PERIOD_NS]);
 	if (tb[NF_RL_A_RULE_BURST])
 		burst = nla_get_u64(tb[NF_RL_A_RULE_BURST]);
-	else if (period_ns)
-		burst = max_t(u64, 1, mul_u64_u64_div_u64(n, NSEC_PER_SEC,
-							  period_ns));
 	else
-		burst = 1;
+		burst = period_ns ? rl_bucket_default_burst(n, period_ns) : 1;
 	err = rl_bucket_rate_init(&r->rate, n, period_ns, burst, &msg);
 	if (err) {
 		rl_netlink_set_err(extack, tb[NF_RL_A_RULE_RATE], msg);

@@ -45,8 +45,12 @@ monitor_start() {
 	grep -q . "$TMP/mon"
 }
 
-monitor_stop() {	# monitor_stop OUTFILE
-	kill "$(cat "$1.pid")" 2>/dev/null
+# monitor_stop OUTFILE...: end those monitors, which must be all that run
+# in the background (wait waits for every one).
+monitor_stop() {
+	for f in "$@"; do
+		kill "$(cat "$f.pid")" 2>/dev/null
+	done
 	wait
 }
 
@@ -100,8 +104,7 @@ monitor $SRC "$TMP/other"
 monitor_start
 flood "$TMP/f" -d $DST4 -s 198.19.9.1 -c 2
 sleep 0.5
-monitor_stop "$TMP/other"
-monitor_stop "$TMP/mon"
+monitor_stop "$TMP/other" "$TMP/mon"
 check "events stay in their namespace" \
 	sh -c "grep -q 198.19.9.1 '$TMP/mon' && [ ! -s '$TMP/other' ]"
 

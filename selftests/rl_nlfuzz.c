@@ -90,13 +90,18 @@ static void put_rules(struct nlmsghdr *nlh)
 
 	while (n--) {
 		struct nlattr *nest = mnl_attr_nest_start(nlh, NF_RL_A_RULE);
+		int len = rnd(2) ? 4 : 16, plen = rnd(8 * len + 12);
 		unsigned char addr[16];
 		size_t i;
 
 		for (i = 0; i < sizeof(addr); i++)
-			addr[i] = rnd(4) ? 0 : rnd(256);
-		mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, rnd(2) ? 4 : 16, addr);
-		mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, rnd(140));
+			addr[i] = rnd(256);
+		/* Mostly no bits past the prefix, as a valid rule has. */
+		if (rnd(4))
+			for (i = plen; i < 8 * sizeof(addr); i++)
+				addr[i / 8] &= ~(0x80 >> (i % 8));
+		mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, len, addr);
+		mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, plen);
 		if (rnd(2))
 			mnl_attr_put_u32(nlh, NF_RL_A_RULE_ACTION, rnd(5));
 		if (rnd(4))

@@ -308,6 +308,38 @@ static void rate_change_keeps_packets_held(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b.cost, r1.cost);
 }
 
+struct default_burst_case {
+	const char *desc;
+	u64 n, period, burst;
+};
+
+static const struct default_burst_case default_burst_cases[] = {
+	{ "10/second", 10, SEC, 10 },
+	{ "6000/minute", 6000, MINUTE, 100 },
+	{ "3 per 2 s rounds down", 3, 2 * SEC, 1 },
+	{ "1/hour is at least 1", 1, HOUR, 1 },
+	{ "0 is at least 1", 0, SEC, 1 },
+	{ "2e10 per 0.5 s, exact", 20000000000ULL, SEC / 2, 40000000000ULL },
+	{ "huge per ns saturates", U64_MAX, 1, U64_MAX },
+	{ "huge per second", U64_MAX, SEC, U64_MAX },
+	{ "huge period", U64_MAX / 2, U64_MAX, 1 },
+};
+
+static void default_burst_case_desc(const struct default_burst_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(default_burst, default_burst_cases, default_burst_case_desc);
+
+/* One second of any rate, with no overflow (and no divide trap). */
+static void default_burst_is_one_second(struct kunit *test)
+{
+	const struct default_burst_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, rl_bucket_default_burst(c->n, c->period), c->burst);
+}
+
 static struct kunit_case bucket_cases[] = {
 	KUNIT_CASE_PARAM(rate_init_checks_range, rate_gen_params),
 	KUNIT_CASE_PARAM(new_bucket_passes_exactly_burst, burst_gen_params),
@@ -319,6 +351,7 @@ static struct kunit_case bucket_cases[] = {
 	KUNIT_CASE(tokens_show_partial_refill),
 	KUNIT_CASE(zero_rate_passes_everything),
 	KUNIT_CASE_PARAM(rate_change_keeps_packets_held, rescale_gen_params),
+	KUNIT_CASE_PARAM(default_burst_is_one_second, default_burst_gen_params),
 	{}
 };
 

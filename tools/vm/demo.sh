@@ -3,8 +3,9 @@
 #
 # make demo, inside the VM: three sources flood a host at 200 packets/s each
 # while a fourth sends politely at 5/s; nf_ratelimit holds each flood to
-# 10/s after a burst of 20 and leaves the polite source alone.  Uses the
-# selftests' topology and helpers (selftests/lib.sh).
+# 10/s after a burst of 20 and leaves the polite source alone.  Then a tour of
+# rlctl: rules, events, save.  Uses the selftests' topology and helpers
+# (selftests/lib.sh).
 
 NF_RL_BIN=/selftests/bin
 . /selftests/lib.sh
@@ -41,3 +42,32 @@ for cmd in "status" "top -n 3" "-j entries 203.0.113.50" "set dry-run on"; do
 	# shellcheck disable=SC2086 # the command is meant to split
 	ip netns exec $DST "$BIN/rlctl" $cmd
 done
+
+rlctl() {
+	echo
+	echo "\$ rlctl $*"
+	ip netns exec $DST "$BIN/rlctl" "$@"
+}
+
+echo
+echo "== Rules: the flood's /24 as one source, the polite host allowed =="
+rlctl set dry-run off
+rlctl rule add 203.0.113.0/24 rate 50/second burst 50 prefix-len 24
+rlctl rule add 203.0.113.50 action allow
+rlctl rule replace 0.0.0.0/0 rate 20/second burst 40
+rlctl rule list
+rlctl -j rule get 203.0.113.0/24
+rlctl flush
+
+ip netns exec $DST sh -c "echo \$\$ >'$TMP/mon.pid'; exec '$BIN/rlctl' monitor" >"$TMP/mon" &
+sleep 1
+flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -n 3 -r 600 -t 2
+sleep 1.5	# the /24's bucket refills in 1 s: the next packet releases it
+flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -c 1
+sleep 0.5
+kill "$(cat "$TMP/mon.pid")"
+echo
+echo "\$ rlctl monitor    # while 203.0.113.1-3 flood again for 2 s, then pause"
+cat "$TMP/mon"
+rlctl entries 203.0.113.0/24
+rlctl save

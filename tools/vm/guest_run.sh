@@ -68,7 +68,10 @@ case "$mode" in *,selftests,*)
 		124|143) point "not ok" "selftests: $t # timed out" ;;
 		*) point "not ok" "selftests: $t # exit=$rc" ;;
 		esac
-		# A test that left the module loaded must not spoil the next one.
+		# A test that timed out, leaving its namespaces and the module
+		# behind, must not spoil the next one.
+		/usr/sbin/ip netns del rl-src 2>/dev/null
+		/usr/sbin/ip netns del rl-dst 2>/dev/null
 		rmmod nf_ratelimit 2>/dev/null
 	done
 esac
