@@ -36,7 +36,7 @@ echo "(expected for a flood: 20 + 10/s x 5 s = about 70 received)"
 echo
 echo "\$ cat /proc/net/nf_ratelimit/entries    # in netns rl-dst"
 ip netns exec $DST cat /proc/net/nf_ratelimit/entries
-for cmd in "status" "top -n 3" "-j entries 203.0.113.50" "set dry-run on"; do
+for cmd in "status" "top -n 3" "-j entries 203.0.113.50"; do
 	echo
 	echo "\$ rlctl $cmd    # in netns rl-dst"
 	# shellcheck disable=SC2086 # the command is meant to split
@@ -51,7 +51,6 @@ rlctl() {
 
 echo
 echo "== Rules: the flood's /24 as one source, the polite host allowed =="
-rlctl set dry-run off
 rlctl rule add 203.0.113.0/24 rate 50/second burst 50 prefix-len 24
 rlctl rule add 203.0.113.50 action allow
 rlctl rule replace 0.0.0.0/0 rate 20/second burst 40
@@ -59,15 +58,16 @@ rlctl rule list
 rlctl -j rule get 203.0.113.0/24
 rlctl flush
 
-ip netns exec $DST sh -c "echo \$\$ >'$TMP/mon.pid'; exec '$BIN/rlctl' monitor" >"$TMP/mon" &
+# Two events: the /24 limited, then released once its bucket has refilled
+# (1 s after the flood stops).
+ip netns exec $DST timeout 20 "$BIN/rlctl" monitor count 2 >"$TMP/mon" &
 sleep 1
-flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -n 3 -r 600 -t 2
-sleep 1.5	# the /24's bucket refills in 1 s: the next packet releases it
-flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -c 1
-sleep 0.5
-kill "$(cat "$TMP/mon.pid")"
 echo
-echo "\$ rlctl monitor    # while 203.0.113.1-3 flood again for 2 s, then pause"
-cat "$TMP/mon"
+echo "(203.0.113.1-3 flood again for 2 s, at 600 packets/s in all)"
+flood "$TMP/flood" -d $DST4 -s 203.0.113.1 -n 3 -r 600 -t 2
 rlctl entries 203.0.113.0/24
+wait
+echo
+echo "\$ rlctl monitor    # started before the flood"
+cat "$TMP/mon"
 rlctl save
