@@ -333,6 +333,11 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 	nla_for_each_attr(a, hdr, len, rem)
 		n += nla_type(a) == NF_RL_A_RULE;
+	if (n > RL_RULES_MAX) {
+		NL_SET_ERR_MSG(info->extack, "too many rules: at most 65536");
+		return -E2BIG;
+	}
+	BUILD_BUG_ON(RL_RULES_MAX != 65536);
 	rules = kvcalloc(max_t(u32, n, 1), sizeof(*rules), GFP_KERNEL);
 	if (!rules)
 		return -ENOMEM;

@@ -22,10 +22,6 @@
 #include "nf_ratelimit.h"
 #include "rules.h"
 
-enum {
-	RL_RULES_MAX = 65536,
-};
-
 static int family_index(u8 family)
 {
 	return family == NFPROTO_IPV6;

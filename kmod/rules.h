@@ -7,6 +7,8 @@
 #include "bucket.h"
 #include "table.h"
 
+#define RL_RULES_MAX	65536	/* per namespace */
+
 enum rl_rules_op {
 	RL_RULES_ADD,
 	RL_RULES_REPLACE,	/* or add */
