@@ -322,7 +322,9 @@ static const struct default_burst_case default_burst_cases[] = {
 	{ "2e10 per 0.5 s, exact", 20000000000ULL, SEC / 2, 40000000000ULL },
 	{ "huge per ns saturates", U64_MAX, 1, U64_MAX },
 	{ "huge per second", U64_MAX, SEC, U64_MAX },
-	{ "huge period", U64_MAX / 2, U64_MAX, 1 },
+	/* Half a packet per ns, in operands near 2^64: 5e8 per second. */
+	{ "huge n and period, exact", U64_MAX / 2, U64_MAX, 499999999 },
+	{ "1 per huge period is at least 1", 1, U64_MAX, 1 },
 };
 
 static void default_burst_case_desc(const struct default_burst_case *c, char *desc)

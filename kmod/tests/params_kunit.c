@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The rate syntax of the rate= parameter, as nft writes rates. */
+/*
+ * The rate syntax of the rate= parameter, as nft writes rates, and the
+ * default rules the parameters become.
+ */
 
 #include <kunit/test.h>
 #include <linux/time64.h>
 
 #include "../nf_ratelimit.h"
+#include "../rules.h"
 
 struct parse_case {
 	const char *in;
@@ -70,9 +74,40 @@ static void rate_unit_names_round_trip(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, rl_main_rate_unit(12345));
 }
 
+/* 0.0.0.0/0 and ::/0, limiting at the parameters' rate and prefixes. */
+static void parameters_become_two_default_rules(struct kunit *test)
+{
+	struct rl_config cfg = { .v4_prefix = 24, .v6_prefix = 48 };
+	struct in6_addr a6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+	const struct rl_rule *r4, *r6;
+	struct rl_ruleset *rs;
+	struct rl_key k;
+	const char *msg;
+
+	KUNIT_ASSERT_EQ(test, rl_bucket_rate_init(&cfg.rate, 10, NSEC_PER_SEC, 20, &msg), 0);
+	rs = rl_main_default_rules(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs));
+	KUNIT_EXPECT_EQ(test, rs->nrules, 2);
+	rl_hook_build_key4(&k, htonl(0xc0000201), 32);
+	r4 = rl_rules_match(rs, &k);
+	rl_hook_build_key6(&k, &a6, 128);
+	r6 = rl_rules_match(rs, &k);
+	KUNIT_ASSERT_NOT_NULL(test, r4);
+	KUNIT_ASSERT_NOT_NULL(test, r6);
+	KUNIT_EXPECT_EQ(test, r4->match.prefix, 0);
+	KUNIT_EXPECT_EQ(test, r4->agg_prefix, 24);
+	KUNIT_EXPECT_EQ(test, r4->action, NF_RL_ACTION_LIMIT);
+	KUNIT_EXPECT_EQ(test, r4->rate.burst, 20);
+	KUNIT_EXPECT_EQ(test, r6->match.family, NFPROTO_IPV6);
+	KUNIT_EXPECT_EQ(test, r6->agg_prefix, 48);
+	KUNIT_EXPECT_EQ(test, r6->rate.n, 10);
+	rl_rules_free(rs);
+}
+
 static struct kunit_case params_cases[] = {
 	KUNIT_CASE_PARAM(rate_parses_like_nft, parse_gen_params),
 	KUNIT_CASE(rate_unit_names_round_trip),
+	KUNIT_CASE(parameters_become_two_default_rules),
 	{}
 };
 
