@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/time64.h>
 
+#include "algo.h"
 #include "bucket.h"
 #include "compat.h"
 
@@ -161,16 +162,21 @@ static u64 refilled(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 }
 
 /**
- * rl_bucket_charge() - refill a bucket for the time passed, then take a packet
+ * rl_bucket_take() - refill a bucket for the time passed, then take @amount
  * @b: bucket, serialised by the caller
  * @r: its rate, which may differ from the rate of the last charge: the
  *     bucket's level carries over
  * @now: current time in ns
+ * @amount: units to take: 1, or at most RL_MAX_AMOUNT for a rate whose
+ *          rl_algo_rate_init() allowed bytes
  *
- * Return: true if the packet conforms and took a token.
+ * Return: true if they conform and were taken.
  */
-bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
+bool rl_bucket_take(struct rl_bucket *b, const struct rl_rate *r, u64 now,
+		    u64 amount)
 {
+	u64 need = amount * r->cost;
+
 	if (!r->n)
 		return true;
 
@@ -179,10 +185,24 @@ bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
 	if (now > b->last_ns)
 		b->last_ns = now;
 
-	if (b->tokens < r->cost)
+	if (b->tokens < need)
 		return false;
-	b->tokens -= r->cost;
+	b->tokens -= need;
 	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_take);
+
+/**
+ * rl_bucket_charge() - rl_bucket_take() of one packet
+ * @b: bucket, serialised by the caller
+ * @r: its rate
+ * @now: current time in ns
+ *
+ * Return: true if the packet conforms and took a token.
+ */
+bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now)
+{
+	return rl_bucket_take(b, r, now, 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_charge);
 
@@ -221,3 +241,34 @@ bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 	return refilled(b, r, now) == r->cap;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_full);
+
+static void tb_init(union rl_state *s, const struct rl_rate *r, u64 now)
+{
+	rl_bucket_init(&s->tb, r, now);
+}
+
+static bool tb_charge(union rl_state *s, const struct rl_rate *r, u64 now,
+		      u64 amount)
+{
+	return rl_bucket_take(&s->tb, r, now, amount);
+}
+
+static u64 tb_peek(const union rl_state *s, const struct rl_rate *r, u64 now)
+{
+	return rl_bucket_peek(&s->tb, r, now);
+}
+
+static bool tb_full(const union rl_state *s, const struct rl_rate *r, u64 now)
+{
+	return rl_bucket_full(&s->tb, r, now);
+}
+
+/* The default: tokens, the time they were counted, and their unit's cost. */
+const struct rl_algo_ops rl_algo_token_bucket = {
+	.name = "token-bucket",
+	.state_size = sizeof(struct rl_bucket),
+	.init = tb_init,
+	.charge = tb_charge,
+	.peek = tb_peek,
+	.full = tb_full,
+};

@@ -36,6 +36,8 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 			const char **errmsg);
 u64 rl_bucket_default_burst(u64 n, u64 period_ns);
 void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now);
+bool rl_bucket_take(struct rl_bucket *b, const struct rl_rate *r, u64 now,
+		    u64 amount);
 bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
 bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now);

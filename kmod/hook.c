@@ -54,9 +54,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
  * source limited to 10M/s with a small burst would be refilled only once a
  * tick and held far below its rate.
  */
-static unsigned int verdict(struct rl_net *rn, const struct rl_key *key)
+static unsigned int verdict(struct rl_net *rn, const struct rl_key *key,
+			    const struct sk_buff *skb)
 {
-	return rl_table_charge(&rn->table, key, ktime_get_ns()) ?
+	return rl_table_charge(&rn->table, key, skb->len, ktime_get_ns()) ?
 	       NF_ACCEPT : NF_DROP;
 }
 
@@ -67,7 +68,7 @@ static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 	struct rl_key key;
 
 	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, 32);
-	return verdict(rn, &key);
+	return verdict(rn, &key, skb);
 }
 
 static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
@@ -77,7 +78,7 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	struct rl_key key;
 
 	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, 128);
-	return verdict(rn, &key);
+	return verdict(rn, &key, skb);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "algo.h"
 #include "compat.h"
 #include "nf_ratelimit.h"
 #include "rules.h"
@@ -32,11 +33,15 @@ enum {
 
 static char *rate = "0";
 module_param(rate, charp, 0444);
-MODULE_PARM_DESC(rate, "Packets per source: N or N/second|minute|hour|day|week; 0 counts without limiting (default 0)");
+MODULE_PARM_DESC(rate, "Per source: N[UNIT][/second|minute|hour|day|week], UNIT bytes, kbytes, mbytes, gbytes, bit, kbit, mbit or gbit for a byte rate; 0 counts without limiting (default 0)");
 
 static unsigned int burst;
 module_param(burst, uint, 0444);
-MODULE_PARM_DESC(burst, "Bucket size in packets (default: one second of rate, at least 1)");
+MODULE_PARM_DESC(burst, "Bucket size in packets, or bytes for a byte rate (default: one second of rate, at least 1 packet or 64 KiB)");
+
+static char *algo = "token-bucket";
+module_param(algo, charp, 0444);
+MODULE_PARM_DESC(algo, "Limiting algorithm: token-bucket, gcra or sliding-window (default token-bucket)");
 
 static unsigned int v4_prefix = 32;
 module_param(v4_prefix, uint, 0444);
@@ -70,24 +75,6 @@ static char *full_policy = "shared";
 module_param(full_policy, charp, 0444);
 MODULE_PARM_DESC(full_policy, "New sources when the table is full: shared, drop or accept (default shared)");
 
-static const struct {
-	const char *name;
-	u64 ns;
-} rate_units[] = {
-	{ "second", NSEC_PER_SEC },
-	{ "s", NSEC_PER_SEC },
-	{ "sec", NSEC_PER_SEC },
-	{ "minute", 60 * NSEC_PER_SEC },
-	{ "m", 60 * NSEC_PER_SEC },
-	{ "min", 60 * NSEC_PER_SEC },
-	{ "hour", 3600 * NSEC_PER_SEC },
-	{ "h", 3600 * NSEC_PER_SEC },
-	{ "day", 86400 * NSEC_PER_SEC },
-	{ "d", 86400 * NSEC_PER_SEC },
-	{ "week", 7 * 86400 * NSEC_PER_SEC },
-	{ "w", 7 * 86400 * NSEC_PER_SEC },
-};
-
 static const char * const hook_names[] = {
 	[NF_RL_HOOK_PREROUTING] = "prerouting",
 	[NF_RL_HOOK_INPUT] = "input",
@@ -119,63 +106,6 @@ struct rl_net *rl_main_net(const struct net *net)
 {
 	return net_generic(net, rl_net_id);
 }
-
-/**
- * rl_main_parse_rate() - parse a rate as nft writes it
- * @s: "N" (per second) or "N/UNIT", UNIT one of second, minute, hour, day,
- *     week or their short forms
- * @n: packets per period
- * @period_ns: the period
- *
- * Return: 0 or -EINVAL.
- */
-int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns)
-{
-	const char *slash = strchr(s, '/');
-	char num[24];
-	size_t len;
-	int i;
-
-	len = slash ? slash - s : strlen(s);
-	if (!len || len >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, s, len);
-	num[len] = '\0';
-	/* kstrtou64 would take a sign or a radix prefix; a rate is decimal. */
-	if (num[0] < '0' || num[0] > '9' || kstrtou64(num, 10, n))
-		return -EINVAL;
-
-	if (!slash) {
-		*period_ns = NSEC_PER_SEC;
-		return 0;
-	}
-	for (i = 0; i < ARRAY_SIZE(rate_units); i++) {
-		if (sysfs_streq(slash + 1, rate_units[i].name)) {
-			*period_ns = rate_units[i].ns;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_main_parse_rate);
-
-/**
- * rl_main_rate_unit() - the name of a rate's period, for display
- * @period_ns: period
- *
- * Return: the long unit name, or NULL if the period has none.
- */
-const char *rl_main_rate_unit(u64 period_ns)
-{
-	int i;
-
-	/* The long name of each unit comes first in the table. */
-	for (i = 0; i < ARRAY_SIZE(rate_units); i++)
-		if (rate_units[i].ns == period_ns)
-			return rate_units[i].name;
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_main_rate_unit);
 
 /**
  * rl_main_hook_name() - name of a hook point
@@ -235,9 +165,9 @@ struct rl_ruleset *rl_main_default_rules(const struct rl_config *cfg)
 {
 	struct rl_rule rules[2] = {
 		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = cfg->v4_prefix,
-		  .rate = cfg->rate },
+		  .algo = cfg->algo, .unit = cfg->unit, .rate = cfg->rate },
 		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = cfg->v6_prefix,
-		  .rate = cfg->rate },
+		  .algo = cfg->algo, .unit = cfg->unit, .rate = cfg->rate },
 	};
 	const char *msg;
 
@@ -249,6 +179,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_main_default_rules);
 
 static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 {
+	enum nf_rl_unit unit;
 	u64 n, period_ns, b;
 	const char *msg;
 	int err;
@@ -256,17 +187,24 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	memset(cfg, 0, sizeof(*cfg));
 	memset(t, 0, sizeof(*t));
 
-	if (rl_main_parse_rate(rate, &n, &period_ns)) {
-		pr_err("rate=%s: expected N or N/second, /minute, /hour, /day or /week\n",
+	if (rl_rate_parse(rate, &n, &period_ns, &unit)) {
+		pr_err("rate=%s: expected N[UNIT][/second, /minute, /hour, /day or /week]\n",
 		       rate);
 		return -EINVAL;
 	}
-	b = burst ?: rl_bucket_default_burst(n, period_ns);
-	err = rl_bucket_rate_init(&cfg->rate, n, period_ns, b, &msg);
+	b = burst ?: rl_algo_default_burst(n, period_ns, unit);
+	err = rl_algo_rate_init(&cfg->rate, n, period_ns, b, unit, &msg);
 	if (err) {
 		pr_err("rate=%s burst=%llu: %s\n", rate, b, msg);
 		return -EINVAL;
 	}
+	cfg->unit = unit;
+	err = rl_algo_lookup(algo);
+	if (err < 0) {
+		pr_err("algo=%s: must be token-bucket, gcra or sliding-window\n", algo);
+		return -EINVAL;
+	}
+	cfg->algo = err;
 
 	if (v4_prefix > 32) {
 		pr_err("v4_prefix=%u: must be 0 to 32\n", v4_prefix);

@@ -59,6 +59,8 @@ static const struct nla_policy config_policy[NF_RL_A_CONFIG_MAX + 1] = {
 	[NF_RL_A_CONFIG_HOOK] = READ_ONLY,
 	[NF_RL_A_CONFIG_PRIORITY] = READ_ONLY,
 	[NF_RL_A_CONFIG_BUCKETS] = READ_ONLY,
+	[NF_RL_A_CONFIG_UNIT] = READ_ONLY,
+	[NF_RL_A_CONFIG_ALGO] = READ_ONLY,
 	[NF_RL_A_CONFIG_MAX_ENTRIES] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &max_entries_range),
 	[NF_RL_A_CONFIG_DRY_RUN] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -148,7 +150,9 @@ static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 	    nla_put_u32(skb, NF_RL_A_CONFIG_BUCKETS, t->buckets) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_MAX_ENTRIES, lim.max_entries) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_DRY_RUN, lim.dry_run) ||
-	    nla_put_u32(skb, NF_RL_A_CONFIG_FULL_POLICY, lim.full_policy))
+	    nla_put_u32(skb, NF_RL_A_CONFIG_FULL_POLICY, lim.full_policy) ||
+	    nla_put_u32(skb, NF_RL_A_CONFIG_UNIT, c->unit) ||
+	    nla_put_u32(skb, NF_RL_A_CONFIG_ALGO, c->algo))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -17,6 +17,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "algo.h"
 #include "compat.h"
 #include "netlink.h"
 #include "rules.h"
@@ -29,6 +30,8 @@ const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
 	[NF_RL_A_RULE_RATE_PERIOD_NS] = { .type = NLA_U64 },
 	[NF_RL_A_RULE_BURST] = { .type = NLA_U64 },
 	[NF_RL_A_RULE_AGG_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+	[NF_RL_A_RULE_ALGO] = NLA_POLICY_MAX(NLA_U32, __NF_RL_ALGO_MAX - 1),
+	[NF_RL_A_RULE_UNIT] = NLA_POLICY_MAX(NLA_U32, __NF_RL_UNIT_MAX - 1),
 };
 
 /* The rule's prefix; host bits set are refused rather than masked away. */
@@ -68,11 +71,15 @@ static int parse_limit(struct rl_net *rn, struct nlattr **tb,
 	n = nla_get_u64(tb[NF_RL_A_RULE_RATE]);
 	if (tb[NF_RL_A_RULE_RATE_PERIOD_NS])
 		period_ns = nla_get_u64(tb[NF_RL_A_RULE_RATE_PERIOD_NS]);
+	if (tb[NF_RL_A_RULE_ALGO])
+		r->algo = nla_get_u32(tb[NF_RL_A_RULE_ALGO]);
+	if (tb[NF_RL_A_RULE_UNIT])
+		r->unit = nla_get_u32(tb[NF_RL_A_RULE_UNIT]);
 	if (tb[NF_RL_A_RULE_BURST])
 		burst = nla_get_u64(tb[NF_RL_A_RULE_BURST]);
 	else
-		burst = period_ns ? rl_bucket_default_burst(n, period_ns) : 1;
-	err = rl_bucket_rate_init(&r->rate, n, period_ns, burst, &msg);
+		burst = period_ns ? rl_algo_default_burst(n, period_ns, r->unit) : 1;
+	err = rl_algo_rate_init(&r->rate, n, period_ns, burst, r->unit, &msg);
 	if (err) {
 		rl_netlink_set_err(extack, tb[NF_RL_A_RULE_RATE], msg);
 		return err;
@@ -114,9 +121,10 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 	if (r->action == NF_RL_ACTION_LIMIT)
 		return parse_limit(rn, tb, extack, r);
 	if (tb[NF_RL_A_RULE_RATE] || tb[NF_RL_A_RULE_RATE_PERIOD_NS] ||
-	    tb[NF_RL_A_RULE_BURST] || tb[NF_RL_A_RULE_AGG_PREFIX]) {
+	    tb[NF_RL_A_RULE_BURST] || tb[NF_RL_A_RULE_AGG_PREFIX] ||
+	    tb[NF_RL_A_RULE_ALGO] || tb[NF_RL_A_RULE_UNIT]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest,
-				    "allow and deny rules take no rate, burst or prefix-len");
+				    "allow and deny rules take no rate, burst, prefix-len or algo");
 		return -EINVAL;
 	}
 	return 0;
@@ -150,7 +158,9 @@ static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
 			       r->rate.period_ns, NF_RL_A_RULE_PAD) ||
 	     nla_put_u64_64bit(skb, NF_RL_A_RULE_BURST, r->rate.burst,
 			       NF_RL_A_RULE_PAD) ||
-	     nla_put_u8(skb, NF_RL_A_RULE_AGG_PREFIX, r->agg_prefix)))
+	     nla_put_u8(skb, NF_RL_A_RULE_AGG_PREFIX, r->agg_prefix) ||
+	     nla_put_u32(skb, NF_RL_A_RULE_ALGO, r->algo) ||
+	     nla_put_u32(skb, NF_RL_A_RULE_UNIT, r->unit)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

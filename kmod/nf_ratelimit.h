@@ -16,6 +16,8 @@
  */
 struct rl_config {
 	struct rl_rate rate;		/* of the default rules */
+	u8 algo;			/* enum nf_rl_algo of the default rules */
+	u8 unit;			/* enum nf_rl_unit of rate */
 	u8 v4_prefix;			/* default aggregation prefixes */
 	u8 v6_prefix;
 	enum nf_rl_hook hook;
@@ -57,10 +59,14 @@ void rl_netlink_unregister(void);
 void rl_netlink_init_net(struct rl_net *rn);
 void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev);
 
+/* rate.c */
+int rl_rate_parse(const char *s, u64 *n, u64 *period_ns, enum nf_rl_unit *unit);
+const char *rl_rate_period_name(u64 period_ns);
+int rl_rate_format(char *buf, size_t len, u64 n, u64 period_ns,
+		   enum nf_rl_unit unit);
+
 /* main.c */
 struct rl_net *rl_main_net(const struct net *net);
-int rl_main_parse_rate(const char *s, u64 *n, u64 *period_ns);
-const char *rl_main_rate_unit(u64 period_ns);
 const char *rl_main_hook_name(enum nf_rl_hook hook);
 const char *rl_main_full_policy_name(enum nf_rl_full_policy policy);
 const char *rl_main_action_name(enum nf_rl_action action);

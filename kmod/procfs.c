@@ -14,6 +14,7 @@
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
 
+#include "algo.h"
 #include "nf_ratelimit.h"
 #include "rules.h"
 
@@ -48,14 +49,12 @@ static int stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static void show_rate(struct seq_file *seq, const struct rl_rate *r)
+static void show_rate(struct seq_file *seq, const struct rl_rate *r, u8 unit)
 {
-	const char *unit = rl_main_rate_unit(r->period_ns);
+	char buf[64];
 
-	if (unit)
-		seq_printf(seq, "%llu/%s", r->n, unit);
-	else
-		seq_printf(seq, "%llu/%lluns", r->n, r->period_ns);
+	rl_rate_format(buf, sizeof(buf), r->n, r->period_ns, unit);
+	seq_puts(seq, buf);
 }
 
 static void show_key(struct seq_file *seq, const struct rl_key *k)
@@ -75,8 +74,9 @@ static int config_show(struct seq_file *seq, void *v)
 
 	rl_table_read_limits(&rn->table, &lim);
 	seq_puts(seq, "rate ");
-	show_rate(seq, &c->rate);
+	show_rate(seq, &c->rate, c->unit);
 	seq_printf(seq, "\nburst %llu\n", c->rate.burst);
+	seq_printf(seq, "algo %s\n", rl_algo_get(c->algo)->name);
 	seq_printf(seq, "v4_prefix %u\n", c->v4_prefix);
 	seq_printf(seq, "v6_prefix %u\n", c->v6_prefix);
 	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
@@ -213,17 +213,18 @@ static int rules_show(struct seq_file *seq, void *v)
 	const struct rl_rule *r = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "prefix action rate burst prefix_len\n");
+		seq_puts(seq, "prefix action rate burst prefix_len algo\n");
 		return 0;
 	}
 	show_key(seq, &r->match);
 	seq_printf(seq, " %s ", rl_main_action_name(r->action));
 	if (r->action != NF_RL_ACTION_LIMIT) {
-		seq_puts(seq, "- - -\n");
+		seq_puts(seq, "- - - -\n");
 		return 0;
 	}
-	show_rate(seq, &r->rate);
-	seq_printf(seq, " %llu %u\n", r->rate.burst, r->agg_prefix);
+	show_rate(seq, &r->rate, r->unit);
+	seq_printf(seq, " %llu %u %s\n", r->rate.burst, r->agg_prefix,
+		   rl_algo_get(r->algo)->name);
 	return 0;
 }
 

@@ -76,6 +76,10 @@ static bool rule_valid(const struct rl_rule *r, const char **errmsg)
 			*errmsg = "prefix-len must be from the rule's length to the address length";
 			return false;
 		}
+		if (r->algo >= __NF_RL_ALGO_MAX || r->unit >= __NF_RL_UNIT_MAX) {
+			*errmsg = "unknown algorithm or unit";
+			return false;
+		}
 		return true;
 	case NF_RL_ACTION_ALLOW:
 	case NF_RL_ACTION_DENY:

@@ -19,6 +19,8 @@ struct rl_rule {
 	struct rl_key match;	/* the rule's prefix, masked */
 	enum nf_rl_action action;
 	u8 agg_prefix;		/* sources grouped by this prefix length */
+	u8 algo;		/* enum nf_rl_algo */
+	u8 unit;		/* enum nf_rl_unit of rate */
 	struct rl_rate rate;
 };
 

@@ -27,6 +27,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
+#include "algo.h"
 #include "compat.h"
 #include "nf_ratelimit.h"
 #include "rules.h"
@@ -73,12 +74,14 @@ static void entry_free_rcu(struct rcu_head *head)
 }
 
 static void entry_init(struct rl_entry *e, const struct rl_key *key,
-		       const struct rl_rate *rate, u64 now)
+		       const struct rl_rule *rule, u64 now)
 {
 	e->key = *key;
 	e->limited = false;
+	e->algo = rule->algo;
 	spin_lock_init(&e->lock);
-	rl_bucket_init(&e->bucket, rate, now);
+	rl_algo_get(rule->algo)->init(&e->state, &rule->rate, now);
+	e->seen_ns = now;
 	e->passed = 0;
 	e->dropped = 0;
 }
@@ -94,7 +97,7 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
  */
 static struct rl_entry *entry_create(struct rl_table *t,
 				     const struct rl_key *key,
-				     const struct rl_rate *rate, u64 now)
+				     const struct rl_rule *rule, u64 now)
 {
 	u32 max_entries = READ_ONCE(t->cfg.limits.max_entries);
 	struct rl_entry *e, *new;
@@ -112,7 +115,7 @@ static struct rl_entry *entry_create(struct rl_table *t,
 		e = rhashtable_lookup(&t->ht, key, entry_params);
 		return e ?: ERR_PTR(-ENOMEM);
 	}
-	entry_init(new, key, rate, now);
+	entry_init(new, key, rule, now);
 
 	spin_lock(&t->insert_lock);
 	e = rhashtable_lookup(&t->ht, key, entry_params);
@@ -207,14 +210,16 @@ struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key)
 EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
 
 /*
- * A source is limited from its first dropped packet until its bucket has
- * refilled completely, which takes a whole burst window within its rate: so
- * a source hovering around its rate is not reported on every other packet.
+ * A source is limited from its first dropped packet until its state owes
+ * nothing (a full bucket), which takes a whole burst window within its rate:
+ * so a source hovering around its rate is not reported on every other packet.
  * The shared overflow bucket stands for no one source and reports nothing.
+ * A rule whose algorithm changed starts its sources afresh.
  */
 static bool charge_entry(struct rl_table *t, const struct rl_key *key,
-			 const struct rl_rule *rule, u64 now)
+			 const struct rl_rule *rule, u64 now, u64 amount)
 {
+	const struct rl_algo_ops *ops = rl_algo_get(rule->algo);
 	const struct rl_rate *rate = &rule->rate;
 	bool conforms, released = false, limited = false;
 	unsigned int why = RL_WHY_BUCKET;
@@ -223,7 +228,7 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 
 	e = rhashtable_lookup(&t->ht, key, entry_params);
 	if (unlikely(!e)) {
-		e = entry_create(t, key, rate, now);
+		e = entry_create(t, key, rule, now);
 		if (IS_ERR_OR_NULL(e)) {
 			why = !e || PTR_ERR(e) != -ENOMEM ? RL_WHY_FULL : RL_WHY_NOMEM;
 			switch (READ_ONCE(t->cfg.limits.full_policy)) {
@@ -238,11 +243,17 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 	}
 
 	spin_lock(&e->lock);
-	if (unlikely(e->limited) && rl_bucket_full(&e->bucket, rate, now)) {
+	if (unlikely(e->algo != rule->algo)) {
+		e->algo = rule->algo;
+		ops->init(&e->state, rate, now);
+	}
+	if (unlikely(e->limited) && ops->full(&e->state, rate, now)) {
 		e->limited = false;
 		released = true;
 	}
-	conforms = rl_bucket_charge(&e->bucket, rate, now);
+	conforms = ops->charge(&e->state, rate, now, amount);
+	if (now > e->seen_ns)
+		e->seen_ns = now;
 	if (conforms) {
 		e->passed++;
 	} else {
@@ -263,16 +274,19 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
  * rl_table_charge() - decide the fate of one packet
  * @t: table
  * @src: the packet's source, as a full-length key (prefix 32 or 128)
+ * @len: the packet's length in bytes
  * @now: current time in ns
  *
  * The most specific rule covering @src decides: allow passes, deny drops, and
- * limit charges the bucket of @src masked to the rule's aggregation prefix,
- * at the rule's rate.  A source no rule covers passes.
+ * limit charges the state of @src masked to the rule's aggregation prefix,
+ * with the rule's algorithm at its rate: one unit, or @len for a byte rate.
+ * A source no rule covers passes.
  *
  * Context: packet path: RCU read side with bottom halves disabled.
  * Return: true to pass the packet, false to drop it.
  */
-bool rl_table_charge(struct rl_table *t, const struct rl_key *src, u64 now)
+bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
+		     unsigned int len, u64 now)
 {
 	const struct rl_rule *rule;
 	struct rl_key key;
@@ -283,7 +297,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src, u64 now)
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
 	rl_rules_mask(&key, src, rule->agg_prefix);
-	return charge_entry(t, &key, rule, now);
+	return charge_entry(t, &key, rule, now, rl_algo_amount(rule->unit, len));
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
 
@@ -297,24 +311,28 @@ static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
 }
 
 /*
- * An entry is idle once its bucket would have refilled completely, at its
- * rule's rate (at least RL_GC_MIN_IDLE_NS): forgetting it then changes
- * nothing a later packet sees.  An entry no limit rule governs any more is
- * idle after RL_GC_MIN_IDLE_NS.  A limited entry that goes idle is released.
+ * An entry is idle once it has been quiet for as long as its bucket takes to
+ * refill at its rule's rate (at least RL_GC_MIN_IDLE_NS) and its algorithm
+ * owes nothing (a sliding window remembers a second window): forgetting it
+ * then changes nothing a later packet sees.  An entry no limit rule governs
+ * any more, or whose rule changed algorithm, is idle after
+ * RL_GC_MIN_IDLE_NS.  A limited entry that goes idle is released.
  */
 static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 {
 	const struct rl_rule *rule = entry_rule(t, e);
 	u64 idle_ns = RL_GC_MIN_IDLE_NS, last, dropped;
-	bool limited;
+	bool limited, owes = false;
 
 	if (rule)
 		idle_ns = max(idle_ns, rule->rate.fill_ns);
 	spin_lock_bh(&e->lock);
-	last = e->bucket.last_ns;
+	last = e->seen_ns;
 	limited = e->limited;
 	dropped = e->dropped;
-	if (!(now > last && now - last > idle_ns)) {
+	if (rule && rule->algo == e->algo)
+		owes = !rl_algo_get(e->algo)->full(&e->state, &rule->rate, now);
+	if (owes || !(now > last && now - last > idle_ns)) {
 		spin_unlock_bh(&e->lock);
 		return false;
 	}
@@ -560,8 +578,8 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);
 	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);
-	/* Its first charge sets its cost, and fills it. */
-	entry_init(&t->overflow, &(struct rl_key){}, &(struct rl_rate){}, now);
+	/* A token bucket: its first charge sets its cost, and fills it. */
+	entry_init(&t->overflow, &(struct rl_key){}, &(struct rl_rule){}, now);
 
 	t->stats = netdev_alloc_pcpu_stats(struct rl_pcpu_stats);
 	if (!t->stats)
@@ -678,10 +696,11 @@ void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 	if (rule)
 		info->rule = rule->match;
 	spin_lock_bh(&e->lock);
-	info->tokens = rule ? rl_bucket_peek(&e->bucket, &rule->rate, now) : 0;
+	info->tokens = rule && rule->algo == e->algo ?
+		       rl_algo_get(e->algo)->peek(&e->state, &rule->rate, now) : 0;
 	info->passed = e->passed;
 	info->dropped = e->dropped;
-	info->idle_ns = now > e->bucket.last_ns ? now - e->bucket.last_ns : 0;
+	info->idle_ns = now > e->seen_ns ? now - e->seen_ns : 0;
 	spin_unlock_bh(&e->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_entry);

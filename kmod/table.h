@@ -11,7 +11,7 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/nf_ratelimit.h>
 
-#include "bucket.h"
+#include "algo.h"
 
 /*
  * A source, masked to its aggregation prefix, or a rule's prefix.  Compared with memcmp
@@ -30,9 +30,11 @@ struct rl_key {
 struct rl_entry {
 	struct rhash_head node;
 	struct rl_key key;
-	bool limited;			/* dropping since its bucket last filled */
-	spinlock_t lock;		/* protects bucket, counters and limited */
-	struct rl_bucket bucket;
+	bool limited;			/* dropping since its state last owed nothing */
+	u8 algo;			/* enum nf_rl_algo of state */
+	spinlock_t lock;		/* protects all below but rcu */
+	union rl_state state;
+	u64 seen_ns;			/* time of its last packet */
 	u64 passed;
 	u64 dropped;
 	struct rcu_head rcu;
@@ -128,7 +130,8 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 		  struct rl_ruleset *rules, u64 now);
 void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
-bool rl_table_charge(struct rl_table *t, const struct rl_key *key, u64 now);
+bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
+		     unsigned int len, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,

@@ -135,7 +135,7 @@ static bool charge(struct rl_table *t, const struct rl_key *k, u64 now)
 
 	local_bh_disable();
 	rcu_read_lock();
-	pass = rl_table_charge(t, k, now);
+	pass = rl_table_charge(t, k, 100, now);
 	rcu_read_unlock();
 	local_bh_enable();
 	return pass;

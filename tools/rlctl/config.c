@@ -28,6 +28,7 @@ enum {
 
 static const char * const actions[] = { "limit", "allow", "deny" };
 static const char * const policies[] = { "shared", "drop", "accept" };
+static const char * const algos[] = { "token-bucket", "gcra", "sliding-window" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -39,6 +40,40 @@ const char *rl_action_name(uint32_t action)
 const char *rl_policy_name(uint32_t policy)
 {
 	return policy < ARRAY_LEN(policies) ? policies[policy] : "unknown";
+}
+
+const char *rl_algo_name(uint32_t algo)
+{
+	return algo < ARRAY_LEN(algos) ? algos[algo] : "unknown";
+}
+
+/* A burst: a count, or bytes with a bytes, kbytes, mbytes or gbytes suffix. */
+static int parse_burst(const char *s, uint64_t *v, bool *bytes)
+{
+	static const struct { const char *name; unsigned int shift; } sfx[] = {
+		{ "bytes", 0 }, { "kbytes", 10 }, { "mbytes", 20 }, { "gbytes", 30 },
+	};
+	char num[24];
+	size_t digits, i;
+
+	for (digits = 0; s[digits] >= '0' && s[digits] <= '9'; digits++)
+		;
+	if (!digits || digits >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	if (rl_parse_u64(num, v))
+		return -EINVAL;
+	*bytes = s[digits];
+	if (!s[digits])
+		return 0;
+	for (i = 0; i < ARRAY_LEN(sfx); i++)
+		if (!strcmp(s + digits, sfx[i].name))
+			break;
+	if (i == ARRAY_LEN(sfx) || *v > (UINT64_MAX >> sfx[i].shift))
+		return -EINVAL;
+	*v <<= sfx[i].shift;
+	return 0;
 }
 
 static int lookup(const char * const *names, size_t n, const char *s,
@@ -68,25 +103,27 @@ fail(char *err, const char *fmt, ...)
 
 /* One "KEYWORD VALUE" of a rule; *seen stops a keyword given twice. */
 static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
-		     unsigned int *seen, char *err)
+		     unsigned int *seen, bool *burst_bytes, char *err)
 {
-	static const char * const words[] = { "rate", "burst", "prefix-len", "action" };
+	static const char * const words[] = {
+		"rate", "burst", "prefix-len", "action", "algo",
+	};
 	uint32_t w, u;
 
 	if (lookup(words, ARRAY_LEN(words), k, &w))
-		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action)", k);
+		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action, algo)", k);
 	if (*seen & (1u << w))
 		return fail(err, "'%s' given twice", k);
 	*seen |= 1u << w;
 	switch (w) {
 	case 0:
-		if (rl_parse_rate(v, &r->rate, &r->period_ns))
-			return fail(err, "bad rate '%s': expected N or N/second, /minute, /hour, /day or /week", v);
+		if (rl_parse_rate(v, &r->rate, &r->period_ns, &r->unit))
+			return fail(err, "bad rate '%s': expected N[UNIT][/second, /minute, /hour, /day or /week]", v);
 		r->has_rate = true;
 		return 0;
 	case 1:
-		if (rl_parse_u64(v, &r->burst) || !r->burst)
-			return fail(err, "bad burst '%s': expected a count of at least 1", v);
+		if (parse_burst(v, &r->burst, burst_bytes) || !r->burst)
+			return fail(err, "bad burst '%s': expected a count of at least 1, or bytes", v);
 		r->has_burst = true;
 		return 0;
 	case 2:
@@ -95,9 +132,13 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 		r->agg = u;
 		r->has_agg = true;
 		return 0;
-	default:
+	case 3:
 		if (lookup(actions, ARRAY_LEN(actions), v, &r->action))
 			return fail(err, "bad action '%s': expected limit, allow or deny", v);
+		return 0;
+	default:
+		if (lookup(algos, ARRAY_LEN(algos), v, &r->algo))
+			return fail(err, "bad algo '%s': expected token-bucket, gcra or sliding-window", v);
 		return 0;
 	}
 }
@@ -117,6 +158,7 @@ int rl_parse_rule(int argc, char **argv, bool prefix_only,
 {
 	struct rl_rule_spec t;
 	unsigned int seen = 0, max;
+	bool burst_bytes = false;
 	int i;
 
 	memset(&t, 0, sizeof(t));
@@ -129,16 +171,18 @@ int rl_parse_rule(int argc, char **argv, bool prefix_only,
 	if (argc % 2 == 0)
 		return fail(err, "'%s' needs a value", argv[argc - 1]);
 	for (i = 1; i < argc; i += 2)
-		if (rule_word(argv[i], argv[i + 1], &t, &seen, err))
+		if (rule_word(argv[i], argv[i + 1], &t, &seen, &burst_bytes, err))
 			return -EINVAL;
 
 	max = t.prefix.family == AF_INET ? 32 : 128;
 	if (t.action != NF_RL_ACTION_LIMIT) {
-		if (t.has_rate || t.has_burst || t.has_agg)
-			return fail(err, "allow and deny rules take no rate, burst or prefix-len");
+		if (t.has_rate || t.has_burst || t.has_agg || (seen & 1u << 4))
+			return fail(err, "allow and deny rules take no rate, burst, prefix-len or algo");
 	} else if (!prefix_only && !t.has_rate) {
 		return fail(err, "a limit rule needs a rate, e.g. rate 100/second");
 	}
+	if (burst_bytes && t.unit != NF_RL_UNIT_BYTES)
+		return fail(err, "a burst in bytes needs a rate in bytes or bits, e.g. rate 1mbit/s");
 	if (t.has_agg && (t.agg < t.prefix.len || t.agg > max))
 		return fail(err, "prefix-len %u: must be from %u (the rule's length) to %u",
 			    t.agg, t.prefix.len, max);
@@ -339,18 +383,7 @@ void rl_config_free(struct rl_config_file *c)
 	memset(c, 0, sizeof(*c));
 }
 
-void rl_format_rate(uint64_t n, uint64_t period_ns, char *buf, size_t len)
-{
-	const char *unit = rl_rate_unit(period_ns);
-
-	if (unit)
-		snprintf(buf, len, "%llu/%s", (unsigned long long)n, unit);
-	else
-		snprintf(buf, len, "%llu/%lluns", (unsigned long long)n,
-			 (unsigned long long)period_ns);
-}
-
-/* "PREFIX [rate R] [burst B] [prefix-len N] [action A]": what rl_parse_rule reads. */
+/* "PREFIX [rate R] [burst B] [prefix-len N] [algo A] | action A": rl_parse_rule's input. */
 void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 {
 	char p[64], rate[48];
@@ -363,14 +396,18 @@ void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 	}
 	n = snprintf(buf, len, "%s", p);
 	if (r->has_rate && n >= 0 && (size_t)n < len) {
-		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
+		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
 		n += snprintf(buf + n, len - n, " rate %s", rate);
 	}
 	if (r->has_burst && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - n, " burst %llu",
-			      (unsigned long long)r->burst);
+		n += snprintf(buf + n, len - n, " burst %llu%s",
+			      (unsigned long long)r->burst,
+			      r->unit == NF_RL_UNIT_BYTES ? "bytes" : "");
 	if (r->has_agg && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, " prefix-len %u", r->agg);
+		n += snprintf(buf + n, len - n, " prefix-len %u", r->agg);
+	/* The default algorithm goes unsaid, as the default action does. */
+	if (r->algo != NF_RL_ALGO_TOKEN_BUCKET && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " algo %s", rl_algo_name(r->algo));
 }
 
 /* The file rl_parse_config() reads back to the same configuration. */
@@ -402,10 +439,11 @@ void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r)
 	fprintf(f, "{\"prefix\":\"%s\",\"action\":\"%s\"", p,
 		rl_action_name(r->action));
 	if (r->has_rate) {
-		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
-		fprintf(f, ",\"rate\":\"%s\",\"rate_packets\":%llu,\"rate_period_ns\":%llu",
-			rate, (unsigned long long)r->rate,
-			(unsigned long long)r->period_ns);
+		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
+		fprintf(f, ",\"rate\":\"%s\",\"rate_%s\":%llu,\"rate_period_ns\":%llu,\"algo\":\"%s\"",
+			rate, r->unit == NF_RL_UNIT_BYTES ? "bytes" : "packets",
+			(unsigned long long)r->rate, (unsigned long long)r->period_ns,
+			rl_algo_name(r->algo));
 	}
 	if (r->has_burst)
 		fprintf(f, ",\"burst\":%llu", (unsigned long long)r->burst);

@@ -313,6 +313,10 @@ void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 			mnl_attr_put_u64(nlh, NF_RL_A_RULE_BURST, r->burst);
 		if (r->has_agg)
 			mnl_attr_put_u8(nlh, NF_RL_A_RULE_AGG_PREFIX, r->agg);
+		if (r->action == NF_RL_ACTION_LIMIT) {
+			mnl_attr_put_u32(nlh, NF_RL_A_RULE_ALGO, r->algo);
+			mnl_attr_put_u32(nlh, NF_RL_A_RULE_UNIT, r->unit);
+		}
 	}
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -370,6 +374,8 @@ int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r)
 			r->agg = rl_nl_uint(a);
 			r->has_agg = true;
 			break;
+		case NF_RL_A_RULE_ALGO: r->algo = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_UNIT: r->unit = rl_nl_uint(a); break;
 		}
 	}
 	return r->prefix.family ? 0 : -EINVAL;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <linux/nf_ratelimit.h>
+
 #include "rlctl.h"
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -79,33 +81,130 @@ int rl_parse_bool(const char *s, bool *v)
 	return -EINVAL;
 }
 
-int rl_parse_rate(const char *s, uint64_t *n, uint64_t *period_ns)
+/* Bytes are N * mul / div; printed largest first, as kmod/rate.c does. */
+static const struct {
+	const char *name;
+	uint64_t mul, div;
+} amounts[] = {
+	{ "gbytes", 1ULL << 30, 1 },
+	{ "mbytes", 1ULL << 20, 1 },
+	{ "kbytes", 1ULL << 10, 1 },
+	{ "gbit", 1000000000, 8 },
+	{ "mbit", 1000000, 8 },
+	{ "kbit", 1000, 8 },
+	{ "bytes", 1, 1 },
+	{ "bit", 1, 8 },
+};
+
+#define NAMOUNTS (sizeof(amounts) / sizeof(amounts[0]))
+
+/*
+ * "N[UNIT][/PERIOD]": packets, or with a byte or bit unit, bytes.  Bits that
+ * are not whole bytes become bits per eight periods, exactly as the kernel's
+ * rate= parameter reads them (kmod/rate.c).
+ */
+int rl_parse_rate(const char *s, uint64_t *n, uint64_t *period_ns, uint32_t *unit)
 {
 	const char *slash = strchr(s, '/');
-	char num[24];
-	size_t len, i;
-	uint64_t x;
+	uint64_t x, mul = 1, div = 1, period = NSEC_PER_SEC;
+	char num[32];
+	size_t len, digits, i;
+	bool bytes = false;
 
 	len = slash ? (size_t)(slash - s) : strlen(s);
 	if (!len || len >= sizeof(num))
 		return -EINVAL;
 	memcpy(num, s, len);
 	num[len] = '\0';
-	if (rl_parse_u64(num, &x))
-		return -EINVAL;
-	if (!slash) {
-		*n = x;
-		*period_ns = NSEC_PER_SEC;
-		return 0;
+	for (digits = 0; num[digits] >= '0' && num[digits] <= '9'; digits++)
+		;
+	if (num[digits]) {
+		for (i = 0; i < NAMOUNTS; i++)
+			if (!strcmp(num + digits, amounts[i].name))
+				break;
+		if (i == NAMOUNTS)
+			return -EINVAL;
+		mul = amounts[i].mul;
+		div = amounts[i].div;
+		bytes = true;
+		num[digits] = '\0';
 	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strcmp(slash + 1, units[i].name)) {
-			*n = x;
-			*period_ns = units[i].ns;
-			return 0;
+	if (!digits || rl_parse_u64(num, &x) || __builtin_mul_overflow(x, mul, &x))
+		return -EINVAL;
+	if (slash) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (!strcmp(slash + 1, units[i].name))
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -EINVAL;
+		period = units[i].ns;
+	}
+	if (div == 8) {
+		if (x % 8)
+			period *= 8;
+		else
+			x /= 8;
+	}
+	*n = x;
+	*period_ns = period;
+	*unit = bytes ? NF_RL_UNIT_BYTES : NF_RL_UNIT_PACKETS;
+	return 0;
+}
+
+static void format_bits(char *buf, size_t len, uint64_t n, const char *per)
+{
+	size_t i;
+
+	for (i = 0; i < NAMOUNTS; i++) {
+		if (amounts[i].div == 8 && !(n % amounts[i].mul)) {
+			snprintf(buf, len, "%llu%s/%s",
+				 (unsigned long long)(n / amounts[i].mul),
+				 amounts[i].name, per);
+			return;
 		}
 	}
-	return -EINVAL;
+}
+
+/* A rate as rl_parse_rate() reads it back: the kernel's rl_rate_format(). */
+void rl_format_rate(uint64_t n, uint64_t period_ns, uint32_t unit, char *buf,
+		    size_t len)
+{
+	const char *per = rl_rate_unit(period_ns);
+	bool bits = false;
+	uint64_t bitcount;
+	size_t i;
+
+	if (!per && unit == NF_RL_UNIT_BYTES && !(period_ns % 8) &&
+	    (per = rl_rate_unit(period_ns / 8)))
+		bits = true;
+	if (!per) {
+		snprintf(buf, len, "%llu%s/%lluns", (unsigned long long)n,
+			 unit == NF_RL_UNIT_BYTES ? "bytes" : "",
+			 (unsigned long long)period_ns);
+		return;
+	}
+	if (unit != NF_RL_UNIT_BYTES) {
+		snprintf(buf, len, "%llu/%s", (unsigned long long)n, per);
+		return;
+	}
+	if (bits) {
+		format_bits(buf, len, n, per);
+		return;
+	}
+	for (i = 0; n && i < NAMOUNTS; i++) {
+		if (amounts[i].div == 1 && amounts[i].mul > 1 && !(n % amounts[i].mul)) {
+			snprintf(buf, len, "%llu%s/%s",
+				 (unsigned long long)(n / amounts[i].mul),
+				 amounts[i].name, per);
+			return;
+		}
+	}
+	if (n && !__builtin_mul_overflow(n, 8, &bitcount) && bitcount >= 1000 &&
+	    !(bitcount % 1000)) {
+		format_bits(buf, len, bitcount, per);
+		return;
+	}
+	snprintf(buf, len, "%llubytes/%s", (unsigned long long)n, per);
 }
 
 const char *rl_rate_unit(uint64_t period_ns)

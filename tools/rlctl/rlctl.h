@@ -47,7 +47,9 @@ struct rl_prefix {
 int rl_parse_u64(const char *s, uint64_t *v);
 int rl_parse_u32(const char *s, uint32_t max, uint32_t *v);
 int rl_parse_bool(const char *s, bool *v);
-int rl_parse_rate(const char *s, uint64_t *n, uint64_t *period_ns);
+int rl_parse_rate(const char *s, uint64_t *n, uint64_t *period_ns, uint32_t *unit);
+void rl_format_rate(uint64_t n, uint64_t period_ns, uint32_t unit, char *buf,
+		    size_t len);
 int rl_parse_prefix(const char *s, struct rl_prefix *p);
 const char *rl_rate_unit(uint64_t period_ns);
 void rl_format_prefix(const struct rl_prefix *p, char *buf, size_t len);
@@ -58,6 +60,8 @@ struct rl_rule_spec {
 	uint32_t action;		/* NF_RL_ACTION_* */
 	bool has_rate, has_burst, has_agg;
 	uint64_t rate, period_ns, burst;
+	uint32_t unit;			/* NF_RL_UNIT_*, from the rate */
+	uint32_t algo;			/* NF_RL_ALGO_* */
 	uint8_t agg;
 };
 
@@ -82,9 +86,9 @@ int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,
 int rl_parse_config(const char *text, size_t len, struct rl_config_file *c,
 		    char *err);
 void rl_config_free(struct rl_config_file *c);
-void rl_format_rate(uint64_t n, uint64_t period_ns, char *buf, size_t len);
 const char *rl_action_name(uint32_t action);
 const char *rl_policy_name(uint32_t policy);
+const char *rl_algo_name(uint32_t algo);
 void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len);
 void rl_format_config(FILE *f, const struct rl_config_file *c);
 void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r);

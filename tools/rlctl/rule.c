@@ -86,20 +86,20 @@ static void print_rules(const struct rl_rule_spec *v, size_t n,
 		printf("]\n");
 		return;
 	}
-	printf("%-44s %-6s %-16s %10s %10s\n", "prefix", "action", "rate", "burst",
-	       "prefix-len");
+	printf("%-44s %-6s %-20s %10s %10s %s\n", "prefix", "action", "rate", "burst",
+	       "prefix-len", "algo");
 	for (i = 0; i < n; i++) {
 		const struct rl_rule_spec *r = &v[i];
 
 		rl_format_prefix(&r->prefix, p, sizeof(p));
 		if (r->action != NF_RL_ACTION_LIMIT) {
-			printf("%-44s %-6s %-16s %10s %10s\n", p,
-			       rl_action_name(r->action), "-", "-", "-");
+			printf("%-44s %-6s %-20s %10s %10s %s\n", p,
+			       rl_action_name(r->action), "-", "-", "-", "-");
 			continue;
 		}
-		rl_format_rate(r->rate, r->period_ns, rate, sizeof(rate));
-		printf("%-44s %-6s %-16s %10llu %10u\n", p, "limit", rate,
-		       (unsigned long long)r->burst, r->agg);
+		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
+		printf("%-44s %-6s %-20s %10llu %10u %s\n", p, "limit", rate,
+		       (unsigned long long)r->burst, r->agg, rl_algo_name(r->algo));
 	}
 }
 

@@ -44,7 +44,7 @@ static const struct counter counters[] = {
 struct status {
 	uint64_t stat[NF_RL_A_STATS_MAX + 1];
 	uint64_t rate, period_ns, burst;
-	uint32_t hook, buckets, max_entries, full_policy;
+	uint32_t hook, buckets, max_entries, full_policy, unit, algo;
 	int32_t priority;
 	uint8_t v4_prefix, v6_prefix, dry_run;
 };
@@ -95,6 +95,8 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 			case NF_RL_A_CONFIG_MAX_ENTRIES: st->max_entries = rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_DRY_RUN: st->dry_run = rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_FULL_POLICY: st->full_policy = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_UNIT: st->unit = rl_nl_uint(a); break;
+			case NF_RL_A_CONFIG_ALGO: st->algo = rl_nl_uint(a); break;
 			}
 		}
 	}
@@ -109,9 +111,10 @@ static void print_text(const struct status *st)
 	for (i = 0; i < NCOUNTERS; i++)
 		printf("%-16s %llu\n", counters[i].name,
 		       (unsigned long long)st->stat[counters[i].attr]);
-	rl_format_rate(st->rate, st->period_ns, rate, sizeof(rate));
+	rl_format_rate(st->rate, st->period_ns, st->unit, rate, sizeof(rate));
 	printf("%-16s %s\n", "rate", rate);
 	printf("%-16s %llu\n", "burst", (unsigned long long)st->burst);
+	printf("%-16s %s\n", "algo", rl_algo_name(st->algo));
 	printf("%-16s %u\n", "v4_prefix", st->v4_prefix);
 	printf("%-16s %u\n", "v6_prefix", st->v6_prefix);
 	printf("%-16s %s\n", "hook", name_of(hooks, 2, st->hook));
@@ -131,9 +134,11 @@ static void print_json(const struct status *st)
 	for (i = 0; i < NCOUNTERS; i++)
 		printf("%s\"%s\":%llu", i ? "," : "", counters[i].name,
 		       (unsigned long long)st->stat[counters[i].attr]);
-	rl_format_rate(st->rate, st->period_ns, rate, sizeof(rate));
+	rl_format_rate(st->rate, st->period_ns, st->unit, rate, sizeof(rate));
 	printf("},\"config\":{\"rate\":");
 	rl_json_str(stdout, rate);
+	printf(",\"algo\":\"%s\",\"unit\":\"%s\"", rl_algo_name(st->algo),
+	       st->unit ? "bytes" : "packets");
 	printf(",\"rate_packets\":%llu,\"rate_period_ns\":%llu,\"burst\":%llu,"
 	       "\"v4_prefix\":%u,\"v6_prefix\":%u,\"hook\":\"%s\",\"priority\":%d,"
 	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"full_policy\":\"%s\"}}\n",

@@ -28,6 +28,21 @@ enum nf_rl_action {
 	__NF_RL_ACTION_MAX
 };
 
+/* How a limit rule meters its sources. */
+enum nf_rl_algo {
+	NF_RL_ALGO_TOKEN_BUCKET,	/* tokens refilled per ns, burst deep */
+	NF_RL_ALGO_GCRA,		/* generic cell rate: same verdicts, a time */
+	NF_RL_ALGO_SLIDING_WINDOW,	/* burst per burst window, sliding */
+	__NF_RL_ALGO_MAX
+};
+
+/* What a limit rule's rate and burst count. */
+enum nf_rl_unit {
+	NF_RL_UNIT_PACKETS,
+	NF_RL_UNIT_BYTES,		/* a packet costs its length */
+	__NF_RL_UNIT_MAX
+};
+
 /* What an NF_RL_CMD_EVENT_NTF reports. */
 enum nf_rl_event_type {
 	NF_RL_EVENT_LIMITED,	/* a source had its first packet dropped */
@@ -111,6 +126,8 @@ enum nf_rl_config_attr {
 	NF_RL_A_CONFIG_MAX_ENTRIES,	/* u32, settable */
 	NF_RL_A_CONFIG_DRY_RUN,		/* u8, 0 or 1, settable */
 	NF_RL_A_CONFIG_FULL_POLICY,	/* u32, enum nf_rl_full_policy, settable */
+	NF_RL_A_CONFIG_UNIT,		/* u32, enum nf_rl_unit of RATE and BURST */
+	NF_RL_A_CONFIG_ALGO,		/* u32, enum nf_rl_algo */
 	__NF_RL_A_CONFIG_MAX
 };
 
@@ -143,6 +160,8 @@ enum nf_rl_rule_attr {
 	NF_RL_A_RULE_BURST,		/* u64; default one second of rate, >= 1 */
 	/* u8, sources grouped by this length: PREFIX to 32 or 128 */
 	NF_RL_A_RULE_AGG_PREFIX,
+	NF_RL_A_RULE_ALGO,		/* u32, enum nf_rl_algo; default token bucket */
+	NF_RL_A_RULE_UNIT,		/* u32, enum nf_rl_unit; default packets */
 	__NF_RL_A_RULE_MAX
 };
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include <linux/nf_ratelimit.h>
+
 #include "../rlctl.h"
 
 /* Parses @text, formats what it got and parses that: both must agree. */
@@ -51,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char s[128], back[64], err[RL_ERR_LEN];
 	struct rl_prefix p, q;
 	uint64_t n, period;
-	uint32_t u;
+	uint32_t u, unit;
 	bool b;
 
 	config_round_trip((const char *)data, size, &c, err);
@@ -62,8 +64,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	rl_parse_u32(s, 1000, &u);
 	rl_parse_bool(s, &b);
-	if (!rl_parse_rate(s, &n, &period) && !rl_rate_unit(period))
-		abort();
+	if (!rl_parse_rate(s, &n, &period, &unit)) {
+		uint64_t n2, period2;
+		uint32_t unit2;
+
+		/* What rlctl prints of a rate, it reads back to the same rate. */
+		rl_format_rate(n, period, unit, back, sizeof(back));
+		if (rl_parse_rate(back, &n2, &period2, &unit2) || n2 != n ||
+		    period2 != period || unit2 != unit)
+			abort();
+	}
 	if (!rl_parse_prefix(s, &p)) {
 		rl_format_prefix(&p, back, sizeof(back));
 		if (rl_parse_prefix(back, &q) || memcmp(&p, &q, sizeof(p)))
@@ -82,24 +92,39 @@ static void ok(int cond, const char *what, const char *input)
 	printf("%sok %d %s \"%s\"\n", cond ? "" : "not ", n, what, input);
 }
 
+#define SEC 1000000000ULL
+#define B NF_RL_UNIT_BYTES
+
 static const struct {
 	const char *in;
 	int err;
 	uint64_t n, period;
+	uint32_t unit;
+	const char *out;	/* how rlctl prints it back */
 } rates[] = {
-	{ "10", 0, 10, 1000000000ULL },
-	{ "100/second", 0, 100, 1000000000ULL },
-	{ "10/s", 0, 10, 1000000000ULL },
-	{ "6000/minute", 0, 6000, 60000000000ULL },
-	{ "1/hour", 0, 1, 3600000000000ULL },
-	{ "2/day", 0, 2, 86400000000000ULL },
-	{ "1/week", 0, 1, 604800000000000ULL },
-	{ "0", 0, 0, 1000000000ULL },
+	{ "10", 0, 10, SEC, 0, "10/second" },
+	{ "100/second", 0, 100, SEC, 0, "100/second" },
+	{ "10/s", 0, 10, SEC, 0, "10/second" },
+	{ "6000/minute", 0, 6000, 60 * SEC, 0, "6000/minute" },
+	{ "1/hour", 0, 1, 3600 * SEC, 0, "1/hour" },
+	{ "2/day", 0, 2, 86400 * SEC, 0, "2/day" },
+	{ "1/week", 0, 1, 604800 * SEC, 0, "1/week" },
+	{ "0", 0, 0, SEC, 0, "0/second" },
+	{ "1mbit/s", 0, 125000, SEC, B, "1mbit/second" },
+	{ "125kbytes/second", 0, 128000, SEC, B, "125kbytes/second" },
+	{ "1500bytes", 0, 1500, SEC, B, "12kbit/second" },
+	{ "1501bytes/m", 0, 1501, 60 * SEC, B, "1501bytes/minute" },
+	{ "12bit/s", 0, 12, 8 * SEC, B, "12bit/second" },
+	{ "10gbit/minute", 0, 1250000000, 60 * SEC, B, "10gbit/minute" },
+	{ "2gbytes/h", 0, 2ULL << 30, 3600 * SEC, B, "2gbytes/hour" },
 	{ "", -EINVAL },
 	{ "/s", -EINVAL },
 	{ "10/", -EINVAL },
 	{ "10/sec/", -EINVAL },
 	{ "10/fortnight", -EINVAL },
+	{ "10kb/s", -EINVAL },
+	{ "bytes/s", -EINVAL },
+	{ "18446744073709551615kbytes", -EINVAL },
 	{ "-1", -EINVAL },
 	{ "+1", -EINVAL },
 	{ " 1", -EINVAL },
@@ -142,6 +167,14 @@ static const struct {
 	{ "2001:db8::/32 action deny", "2001:db8::/32 action deny" },
 	{ "192.0.2.7 action allow", "192.0.2.7/32 action allow" },
 	{ "0.0.0.0/0 rate 0", "0.0.0.0/0 rate 0/second" },
+	{ "10.0.0.0/8 rate 1mbit/s burst 64kbytes algo gcra",
+	  "10.0.0.0/8 rate 1mbit/second burst 65536bytes algo gcra" },
+	{ "10.0.0.0/8 rate 1mbit/s burst 1500", "10.0.0.0/8 rate 1mbit/second burst 1500bytes" },
+	{ "10.0.0.0/8 rate 5/s algo sliding-window", "10.0.0.0/8 rate 5/second algo sliding-window" },
+	{ "10.0.0.0/8 rate 5/s algo token-bucket", "10.0.0.0/8 rate 5/second" },
+	{ "10.0.0.0/8 rate 5/s burst 64kbytes", NULL },	/* bytes burst, packet rate */
+	{ "10.0.0.0/8 rate 5/s algo leaky", NULL },
+	{ "10.0.0.0/8 action deny algo gcra", NULL },
 	{ "10.0.0.0/8", NULL },				/* limit needs a rate */
 	{ "10.0.0.0/8 action allow rate 5", NULL },	/* allow takes no rate */
 	{ "10.0.0.0/8 rate 5 prefix-len 4", NULL },	/* shorter than the rule */
@@ -201,11 +234,18 @@ int main(void)
 	printf("TAP version 13\n");
 	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		uint64_t rn = 7, rp = 7;
-		int err = rl_parse_rate(rates[i].in, &rn, &rp);
+		uint32_t ru = 7;
+		int err = rl_parse_rate(rates[i].in, &rn, &rp, &ru);
 
 		ok(err == rates[i].err &&
-		   (err ? rn == 7 && rp == 7 : rn == rates[i].n && rp == rates[i].period),
+		   (err ? rn == 7 && rp == 7 && ru == 7 :
+			  rn == rates[i].n && rp == rates[i].period && ru == rates[i].unit),
 		   "rate", rates[i].in);
+		if (!err) {
+			rl_format_rate(rn, rp, ru, buf, sizeof(buf));
+			ok(rates[i].out ? !strcmp(buf, rates[i].out) : 1,
+			   "rate prints as rlctl reads it", rates[i].in);
+		}
 	}
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		struct rl_prefix p = { .len = 99 };

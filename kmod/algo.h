@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Limiting algorithms behind one small interface.  Every algorithm keeps its
+ * per-source state inline in the table entry (union rl_state, 24 bytes), so
+ * a new source costs no extra allocation whatever its rule's algorithm.
+ *
+ * Adding an algorithm: one file with its state and ops, a member of union
+ * rl_state, an enum nf_rl_algo value, and its entry in rl_algos[] (algo.c).
+ */
+#ifndef _NF_RL_ALGO_H
+#define _NF_RL_ALGO_H
+
+#include <linux/types.h>
+#include <uapi/linux/nf_ratelimit.h>
+
+#include "bucket.h"
+
+/*
+ * The most a packet may cost in byte mode: GRO and BIG TCP packets reach
+ * hundreds of KiB; anything larger is charged as this much.  Byte rates are
+ * checked at configuration so that this times the cost of a byte fits.
+ */
+#define RL_MAX_AMOUNT	(1U << 20)
+
+/* gcra.c: the theoretical arrival time, exact to 1/refill ns. */
+struct rl_gcra {
+	u64 tat;	/* ns */
+	u64 frac;	/* plus frac / refill ns, frac < refill */
+};
+
+/* swin.c: sliding window counter. */
+struct rl_swin {
+	u64 start;	/* of the current window, ns */
+	u64 cur;	/* units counted in the current window */
+	u64 prev;	/* units counted in the window before */
+};
+
+union rl_state {
+	struct rl_bucket tb;	/* bucket.c, 24 bytes */
+	struct rl_gcra gcra;	/* 16 bytes */
+	struct rl_swin swin;	/* 24 bytes */
+};
+
+/**
+ * struct rl_algo_ops - a limiting algorithm
+ * @name: as rlctl and the module parameters spell it
+ * @state_size: bytes of union rl_state it uses
+ * @init: start @s as for a new source: nothing owed
+ * @charge: take @amount units (1 for a packet, or its length in bytes) at
+ *          @now; true if they conform.  @r may differ from the rate of the
+ *          last charge: the state then carries over (see each algorithm)
+ * @peek: whole units @s would let through at @now, for display
+ * @full: whether @s owes nothing at @now: forgetting it would change nothing
+ *
+ * Every operation is serialised by the caller (the entry's lock) and must
+ * not sleep: @charge runs in softirq context.
+ */
+struct rl_algo_ops {
+	const char *name;
+	size_t state_size;
+	void (*init)(union rl_state *s, const struct rl_rate *r, u64 now);
+	bool (*charge)(union rl_state *s, const struct rl_rate *r, u64 now,
+		       u64 amount);
+	u64 (*peek)(const union rl_state *s, const struct rl_rate *r, u64 now);
+	bool (*full)(const union rl_state *s, const struct rl_rate *r, u64 now);
+};
+
+extern const struct rl_algo_ops rl_algo_token_bucket;
+extern const struct rl_algo_ops rl_algo_gcra;
+extern const struct rl_algo_ops rl_algo_swin;
+
+const struct rl_algo_ops *rl_algo_get(enum nf_rl_algo algo);
+int rl_algo_lookup(const char *name);
+int rl_algo_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
+		      enum nf_rl_unit unit, const char **errmsg);
+u64 rl_algo_default_burst(u64 n, u64 period_ns, enum nf_rl_unit unit);
+u64 rl_algo_amount(enum nf_rl_unit unit, unsigned int len);
+
+#endif /* _NF_RL_ALGO_H */
