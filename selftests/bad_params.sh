@@ -27,11 +27,14 @@ buckets buckets=8
 buckets buckets=1024 max_entries=65536
 full_policy full_policy=maybe
 dry_run dry_run=maybe
+algo algo=leaky
+rate rate=10kb/s
+rate rate=1bytes/week burst=10
 "
 
 require
 trap cleanup EXIT
-ktap_header 21
+ktap_header 26
 
 echo "$BAD" >"$TMP/bad"
 while read -r param args; do
@@ -60,4 +63,9 @@ check "config shows them" sh -c '
 	grep -qx "v4_prefix 24" $c && grep -qx "v6_prefix 48" $c &&
 	grep -qx "max_entries 1000" $c && grep -qx "buckets 512" $c &&
 	grep -qx "full_policy drop" $c'
+check "a byte rate and an algorithm load" load rate=100kbit/s algo=gcra
+check "config shows the byte rate, its 64 KiB default burst and the algorithm" sh -c '
+	c=/proc/net/nf_ratelimit/config
+	grep -qx "rate 100kbit/second" $c && grep -qx "burst 65536" $c &&
+	grep -qx "algo gcra" $c'
 ktap_finish
