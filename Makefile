@@ -59,9 +59,15 @@ lint:
 deps:
 	tools/install-deps.sh
 
+# Documentation/algorithms.png, from the module's algorithms run in userspace.
+plot:
+	tools/install-deps.sh
+	$(MAKE) -C tools/plot
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools/rlctl clean
+	$(MAKE) -C tools/plot clean
 	rm -rf .build
 
-.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps clean
+.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps plot clean

@@ -16,6 +16,7 @@ pkgs=(
 	libmnl-dev			# rlctl
 	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
 	linux-source-6.12 python3-yaml python3-jsonschema	# the YNL schema check
+	gnuplot-nox			# make plot
 )
 
 missing=()
