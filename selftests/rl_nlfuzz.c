@@ -112,6 +112,10 @@ static void put_rules(struct nlmsghdr *nlh)
 			mnl_attr_put_u64(nlh, NF_RL_A_RULE_BURST, edgy());
 		if (rnd(2))
 			mnl_attr_put_u8(nlh, NF_RL_A_RULE_AGG_PREFIX, rnd(140));
+		if (rnd(2))
+			mnl_attr_put_u32(nlh, NF_RL_A_RULE_ALGO, rnd(4));
+		if (rnd(2))
+			mnl_attr_put_u32(nlh, NF_RL_A_RULE_UNIT, rnd(3));
 		mnl_attr_nest_end(nlh, nest);
 	}
 }

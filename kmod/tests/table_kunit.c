@@ -561,6 +561,54 @@ static void gc_idle_time_follows_each_rule(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, present(t, &slow));
 }
 
+/* A byte rule charges each packet its length; bytes refill at the rate. */
+static void byte_rule_charges_packet_length(struct kunit *test)
+{
+	struct rl_rule r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1);
+	struct rl_table *t;
+	struct rl_key k;
+	const char *msg;
+	bool pass;
+
+	r.unit = NF_RL_UNIT_BYTES;
+	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r.rate, 1000, SEC, 1500,
+						NF_RL_UNIT_BYTES, &msg), 0);
+	t = new_table_rules(test, &r, 1, 0, 0, 4, NF_RL_FULL_DROP, false);
+	v4key(&k, 0x0a000001);
+	local_bh_disable();
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, rl_table_charge(t, &k, 1000, T0));
+	KUNIT_EXPECT_FALSE(test, rl_table_charge(t, &k, 600, T0));
+	KUNIT_EXPECT_TRUE(test, rl_table_charge(t, &k, 500, T0));
+	/* 200 ms bring 200 bytes: not enough for 600, enough for 200. */
+	KUNIT_EXPECT_FALSE(test, rl_table_charge(t, &k, 600, T0 + SEC / 5));
+	pass = rl_table_charge(t, &k, 200, T0 + SEC / 5);
+	rcu_read_unlock();
+	local_bh_enable();
+	KUNIT_EXPECT_TRUE(test, pass);
+}
+
+/* A rule that changes algorithm starts its sources afresh, with a full burst. */
+static void algorithm_change_restarts_sources(struct kunit *test)
+{
+	struct rl_rule r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 5);
+	struct rl_table *t = new_table_rules(test, &r, 1, 0, 0, 4,
+					     NF_RL_FULL_DROP, false);
+	struct rl_stats st;
+	struct rl_key k;
+
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 10), 5);
+	r.algo = NF_RL_ALGO_GCRA;
+	set_rules(test, t, &r, 1);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 10), 5);
+	r.algo = NF_RL_ALGO_SLIDING_WINDOW;
+	set_rules(test, t, &r, 1);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 10), 5);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, 1);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(flood_from_one_source_spares_another),
 	KUNIT_CASE(prefix_aggregates_sources),
@@ -574,6 +622,8 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(rate_change_keeps_bucket_level),
 	KUNIT_CASE(limited_and_released_are_notified),
 	KUNIT_CASE(gc_idle_time_follows_each_rule),
+	KUNIT_CASE(byte_rule_charges_packet_length),
+	KUNIT_CASE(algorithm_change_restarts_sources),
 	{}
 };
 

@@ -187,7 +187,7 @@ static int rule_run(int argc, char **argv, const struct rlctl_opts *o)
 
 const struct rlctl_cmd rlctl_rule_cmds[] = {
 	{ "rule", rule_run,
-	  "rule add|replace PREFIX [rate R] [burst B] [prefix-len N] [action limit|allow|deny]\n"
+	  "rule add|replace PREFIX [rate R] [burst B] [prefix-len N] [algo A] [action limit|allow|deny]\n"
 	  "  rlctl rule del|get PREFIX\n"
 	  "  rlctl rule [list]" },
 	{ NULL },
