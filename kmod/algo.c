@@ -74,7 +74,7 @@ int rl_algo_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 	if (check_mul_overflow((u64)RL_MAX_AMOUNT, r->cost, &most) ||
 	    check_add_overflow(most, r->cap, &sum) ||
 	    check_add_overflow(sum, r->cap, &sum)) {
-		*errmsg = "byte rate too slow: a 1 MiB packet would overflow its bucket; raise the rate";
+		*errmsg = "byte rate too slow for a 1 MiB packet: raise the rate";
 		return -ERANGE;
 	}
 	return 0;

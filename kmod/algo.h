@@ -10,6 +10,7 @@
 #ifndef _NF_RL_ALGO_H
 #define _NF_RL_ALGO_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/nf_ratelimit.h>
 
@@ -20,7 +21,7 @@
  * hundreds of KiB; anything larger is charged as this much.  Byte rates are
  * checked at configuration so that this times the cost of a byte fits.
  */
-#define RL_MAX_AMOUNT	(1U << 20)
+#define RL_MAX_AMOUNT	BIT(20)
 
 /* gcra.c: the theoretical arrival time, exact to 1/refill ns. */
 struct rl_gcra {

@@ -168,9 +168,10 @@ int rl_rate_format(char *buf, size_t len, u64 n, u64 period_ns,
 	int i;
 
 	/* Bits that were not whole bytes: bits per eight periods. */
-	if (!per && unit == NF_RL_UNIT_BYTES && !(period_ns % 8) &&
-	    (per = rl_rate_period_name(period_ns / 8)))
-		bits = true;
+	if (!per && unit == NF_RL_UNIT_BYTES && !(period_ns % 8)) {
+		per = rl_rate_period_name(period_ns / 8);
+		bits = !!per;
+	}
 	if (!per)
 		return snprintf(buf, len, "%llu%s/%lluns", n,
 				unit == NF_RL_UNIT_BYTES ? "bytes" : "",

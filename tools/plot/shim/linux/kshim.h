@@ -28,6 +28,7 @@ typedef uint64_t __u64;
 #define SZ_1M		0x100000
 #define SZ_1G		0x40000000
 
+#define BIT(n)		(1UL << (n))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
