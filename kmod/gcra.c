@@ -18,11 +18,14 @@
  * does not divide a second (or its period) evenly.
  *
  * A rate change carries the debt over as time: a source owing 300 ms still
- * owes 300 ms, clamped to the new burst window (a whole new burst).
+ * owes 300 ms.  TAT never moves back, so neither a rate change nor a clock
+ * read earlier than the last one (another CPU's, or a clock going back) can
+ * hand out credit: they can only make a source wait.
  */
 
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/overflow.h>
 
 #include "algo.h"
 #include "compat.h"
@@ -32,12 +35,14 @@ static u64 debt(const struct rl_gcra *g, const struct rl_rate *r, u64 now)
 {
 	u64 ahead;
 
+	if (unlikely(g->tat == U64_MAX))
+		return r->cap;		/* saturated at the end of time */
 	if (g->tat < now || (g->tat == now && !g->frac))
 		return 0;
 	/*
 	 * A TAT further ahead than a whole burst window comes from a slower
-	 * rate (or a clock read late on another CPU): clamp, so that the
-	 * product stays below cap + refill, which the rate init made sure fits.
+	 * rate or a clock that went back: clamp, so that the product stays
+	 * below cap + refill, which the rate init made sure fits.
 	 */
 	ahead = min(g->tat - now, r->fill_ns);
 	return min(ahead * r->refill + min(g->frac, r->refill - 1), r->cap);
@@ -53,25 +58,26 @@ static bool gcra_charge(union rl_state *s, const struct rl_rate *r, u64 now,
 			u64 amount)
 {
 	struct rl_gcra *g = &s->gcra;
-	u64 d, need = amount * r->cost;
+	u64 d, d_ns, need = amount * r->cost;
 
 	if (!r->n)
 		return true;
-	/* Owing more than a whole burst window (the rate changed): clamp. */
-	if (g->tat > now && g->tat - now > r->fill_ns) {
-		g->tat = now + r->fill_ns;
-		g->frac = 0;
-	}
 	d = debt(g, r, now);
 	if (d + need > r->cap)
 		return false;
 	d += need;
 	if (likely(r->refill == 1)) {
-		g->tat = now + d;
+		d_ns = d;
 		g->frac = 0;
 	} else {
-		g->tat = now + div64_u64_rem(d, r->refill, &g->frac);
+		d_ns = div64_u64_rem(d, r->refill, &g->frac);
 	}
+	/*
+	 * A clock at the end of u64 (584 years of uptime) saturates rather
+	 * than wraps: a TAT in the past would hand out a full burst.
+	 */
+	if (check_add_overflow(now, d_ns, &g->tat))
+		g->tat = U64_MAX;
 	return true;
 }
 

@@ -5,16 +5,16 @@
 #
 #  1. install missing packages; build the debug test kernel (cached in
 #     /var/cache/nf_ratelimit, about 6 minutes the first time);
-#  2. build the module for Debian's stock kernel and for the debug kernel,
-#     and the selftest programs;
-#  3. lint: sparse and checkpatch --strict;
-#  4. boot the stock kernel: selftests;
-#  5. boot the debug kernel: KUnit, selftests, then KASAN/lockdep/kmemleak
-#     checks of the kernel log;
-#  6. print every result and "N passed, M failed, K skipped".
+#  2. rlctl's unit tests and fuzzing, the netlink spec;
+#  3. for each of Debian's kernels, 6.1 ("stock"), 6.12 ("stock612") and
+#     6.12 PREEMPT_RT ("rt612"): build the module (W=1) and boot the kernel
+#     with every selftest;
+#  4. the debug kernel: lint (sparse, checkpatch --strict, cppcheck), then
+#     boot it: KUnit, selftests, KASAN/lockdep/kmemleak checks of its log;
+#  5. print every result and "N passed, M failed, K skipped".
 #
-# NF_RL_TESTS="a.sh b.sh" limits the selftests; NF_RL_KERNELS="stock" or
-# "debug" limits the kernels.
+# NF_RL_TESTS="a.sh b.sh" limits the selftests; NF_RL_KERNELS="stock debug"
+# (any of stock, stock612, rt612, debug) limits the kernels.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,12 +22,11 @@ cd "$top"
 out=$top/.build/results
 rm -rf "$out"
 mkdir -p "$out"
-kernels=${NF_RL_KERNELS:-stock debug}
+kernels=${NF_RL_KERNELS:-stock stock612 rt612 debug}
 step() { echo "==> $*" >&2; }
 
 step "dependencies"
 tools/install-deps.sh
-stock=$(tools/stock-kernel.sh)
 case " $kernels " in *" debug "*) debug=$(tools/build-debug-kernel.sh) ;; esac
 
 step "selftest programs and rlctl"
@@ -49,19 +48,31 @@ else
 fi
 results+=("fuzz=$out/fuzz.ktap")
 
+# distro NAME METAPACKAGE: one of Debian's kernels, with every selftest.
+distro() {
+	local name=$1 rel mods veth
+	rel=$(tools/stock-kernel.sh "$2")
+	step "module for Debian's kernel $rel"
+	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
+	# 6.12 ships its modules xz-compressed; the VM's insmod wants them plain.
+	veth=/lib/modules/$rel/kernel/drivers/net/veth.ko
+	if [ ! -e "$veth" ]; then
+		xz -dc "$veth.xz" >"$top/.build/$name/veth.ko"
+		veth=$top/.build/$name/veth.ko
+	fi
+	step "VM: $rel, selftests"
+	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m selftests \
+		-o "$out/$name" -b .build/bin -t "${NF_RL_TESTS:-}" \
+		-M "$mods/nf_ratelimit.ko" -x "$veth" ||
+		echo "not ok 1 vm: the $rel VM ran to the end" >>"$out/$name/results.ktap"
+	results+=("$name=$out/$name/results.ktap")
+}
+
 for k in $kernels; do
 	case $k in
-	stock)
-		step "module for Debian's kernel $stock"
-		mods=$(tools/build-module.sh stock "/usr/src/linux-headers-$stock")
-		step "VM: $stock, selftests"
-		tools/vm/run.sh -k "/boot/vmlinuz-$stock" -m selftests \
-			-o "$out/stock" -b .build/bin -t "${NF_RL_TESTS:-}" \
-			-M "$mods/nf_ratelimit.ko" \
-			-x "/lib/modules/$stock/kernel/drivers/net/veth.ko" ||
-			echo "not ok 1 vm: the stock kernel VM ran to the end" >>"$out/stock/results.ktap"
-		results+=("stock=$out/stock/results.ktap")
-		;;
+	stock) distro stock linux-image-amd64 ;;
+	stock612) distro stock612 linux-image-6.12-amd64 ;;
+	rt612) distro rt612 linux-image-6.12-rt-amd64 ;;
 	debug)
 		step "module for the debug kernel"
 		mods=$(tools/build-module.sh debug "$debug")

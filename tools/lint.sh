@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Static checks of the module, as KTAP: sparse (C=2) over every file, and
-# checkpatch.pl --strict (from the kernel source tree KDIR) over every source.
+# Static checks, as KTAP: sparse (C=2) over every file of the module,
+# checkpatch.pl --strict (from the kernel source tree KDIR) over every source
+# of it, and cppcheck over rlctl and its tests.
 #
 #   lint.sh KDIR
 set -uo pipefail
@@ -49,3 +50,10 @@ for f in $(git ls-files 'kmod/*.[ch]' | grep -v '^kmod/compat\.h$'); do
 done
 point $rc "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
 exit $failed
+
+# Every finding of these classes counts; system headers are not ours.
+cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
+	--error-exitcode=1 --inline-suppr --suppress=missingIncludeSystem \
+	-I kmod/uapi tools/rlctl/*.c tools/rlctl/tests/parse_test.c \
+	>"$dir/cppcheck.log" 2>&1
+point $? "lint: cppcheck on rlctl is clean" "$dir/cppcheck.log"

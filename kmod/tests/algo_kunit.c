@@ -398,9 +398,53 @@ static void rate_change_carries_state_over(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, drain(ops, &s, &slow, T0, 1), 10);
 		/* Emptied under 1/s; under 100/s burst 3 it is not full at once. */
 		KUNIT_EXPECT_FALSE(test, ops->charge(&s, &fast, T0, 1));
-		/* ...and refills at the new rate: 3 in 30 ms, at most. */
+		/*
+		 * ...and never more than the new burst: the bucket and the
+		 * window have refilled by now, GCRA still owes the 10 s.
+		 */
 		KUNIT_EXPECT_LE(test, drain(ops, &s, &fast, T0 + 2 * SEC, 1), 3);
-		KUNIT_EXPECT_GE(test, drain(ops, &s, &fast, T0 + 4 * SEC, 1), 1);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &fast, T0 + 11 * SEC, 1), 3);
+	}
+}
+
+/*
+ * The clock going back never mints credit, a huge idle gap refills one
+ * burst and no more, and a clock at the end of u64 neither wraps a state
+ * into credit nor overflows it.
+ */
+static void clock_edges_never_mint_credit(struct kunit *test)
+{
+	const u64 end = U64_MAX - SEC;
+	struct rl_rate r;
+	const char *msg;
+	int a;
+
+	/* 10/s, burst 2. */
+	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r, 10, SEC, 2,
+						NF_RL_UNIT_PACKETS, &msg), 0);
+	for (a = 0; a < __NF_RL_ALGO_MAX; a++) {
+		const struct rl_algo_ops *ops = rl_algo_get(a);
+		union rl_state s;
+		u64 got;
+
+		ops->init(&s, &r, T0);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, T0, 1), 2);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, T0 - SEC, 1), 0);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, T0 - 100 * SEC, 1), 0);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, T0, 1), 0);
+		/* Back to normal: 100 ms bring one packet, not more. */
+		KUNIT_EXPECT_LE(test, drain(ops, &s, &r, T0 + SEC / 10, 1), 1);
+
+		/* A century idle: one burst. */
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, T0 + 100 * 365 * 24 * HOUR, 1), 2);
+
+		/* The end of u64: a burst, then nothing from a wrapped clock. */
+		ops->init(&s, &r, end);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, end, 1), 2);
+		got = drain(ops, &s, &r, U64_MAX, 1);
+		KUNIT_EXPECT_GE(test, got, 1);
+		KUNIT_EXPECT_LE(test, got, 2);
+		KUNIT_EXPECT_EQ(test, drain(ops, &s, &r, 5, 1), 0);
 	}
 }
 
@@ -409,6 +453,7 @@ static struct kunit_case algo_cases[] = {
 	KUNIT_CASE(sliding_window_edge_is_bounded_by_twice_the_burst),
 	KUNIT_CASE(byte_extremes_cannot_overflow),
 	KUNIT_CASE(rate_change_carries_state_over),
+	KUNIT_CASE(clock_edges_never_mint_credit),
 	KUNIT_CASE_PARAM(algorithms_match_the_ideal_limiter, precision_gen_params),
 	{}
 };

@@ -27,12 +27,11 @@ enum {
 
 static char *read_all(FILE *f, size_t *len)
 {
-	size_t cap = 65536, n = 0, got;
+	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap), *p;
 
 	while (buf) {
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
+		n += fread(buf + n, 1, cap - n, f);
 		if (n < cap) {
 			if (ferror(f))
 				break;

@@ -386,7 +386,7 @@ void rl_config_free(struct rl_config_file *c)
 /* "PREFIX [rate R] [burst B] [prefix-len N] [algo A] | action A": rl_parse_rule's input. */
 void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 {
-	char p[64], rate[48];
+	char p[64];
 	int n;
 
 	rl_format_prefix(&r->prefix, p, sizeof(p));
@@ -396,6 +396,8 @@ void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 	}
 	n = snprintf(buf, len, "%s", p);
 	if (r->has_rate && n >= 0 && (size_t)n < len) {
+		char rate[48];
+
 		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
 		n += snprintf(buf + n, len - n, " rate %s", rate);
 	}
@@ -433,12 +435,14 @@ void rl_format_config(FILE *f, const struct rl_config_file *c)
 /* One rule as a JSON object: rlctl rule list -j and rlctl save -j. */
 void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r)
 {
-	char p[64], rate[48];
+	char p[64];
 
 	rl_format_prefix(&r->prefix, p, sizeof(p));
 	fprintf(f, "{\"prefix\":\"%s\",\"action\":\"%s\"", p,
 		rl_action_name(r->action));
 	if (r->has_rate) {
+		char rate[48];
+
 		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
 		fprintf(f, ",\"rate\":\"%s\",\"rate_%s\":%llu,\"rate_period_ns\":%llu,\"algo\":\"%s\"",
 			rate, r->unit == NF_RL_UNIT_BYTES ? "bytes" : "packets",

@@ -75,13 +75,14 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	size_t off = sizeof(*err);
-	struct nlattr *attr;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err)))
 		return MNL_CB_ERROR;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		struct nlattr *attr;
+
 		mnl_attr_for_each(attr, nlh, off) {
 			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 			    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))

@@ -281,7 +281,6 @@ int main(void)
 		struct rl_config_file c = { 0 };
 		char err[RL_ERR_LEN] = "", *out = NULL;
 		size_t len = strlen(configs[i].in), outlen = 0;
-		FILE *f;
 		int ret;
 
 		/* The NUL case: its text runs past the NUL. */
@@ -289,7 +288,8 @@ int main(void)
 			len += 2;
 		ret = config_round_trip(configs[i].in, len, &c, err);
 		if (!ret) {
-			f = open_memstream(&out, &outlen);
+			FILE *f = open_memstream(&out, &outlen);
+
 			rl_format_config(f, &c);
 			fclose(f);
 		}
