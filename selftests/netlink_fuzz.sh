@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Malformed generic netlink requests (rl_nlfuzz: random commands, flags and
-# attribute trees, lying lengths, truncated messages) are refused without
-# harm: from an unprivileged user and from a new user namespace nothing
-# changes; as root the family still answers afterwards.  The debug kernel's
+# 200,000 malformed generic netlink requests (rl_nlfuzz: random commands,
+# flags and attribute trees, lying lengths, truncated messages, nearly valid
+# rules with edge values) are refused without harm: from an unprivileged
+# user and from a new user namespace nothing changes; as root the family
+# still answers afterwards.  The debug kernel's
 # KASAN, lockdep and kmemleak checks run after all tests.  (Topology: lib.sh.)
 
 . "$(dirname "$0")/lib.sh"
@@ -27,20 +28,20 @@ setup_topology noipv6 || exit $KSFT_FAIL
 flood "$TMP/f" -d $DST4 -s 203.0.113.1 -n 3 -c 10 -r 1000
 snapshot >"$TMP/before"
 
-ip netns exec $DST su nobody -s /bin/sh -c "'$FUZZ' -n 5000 -s 1" >"$TMP/out" 2>&1
-ktap_result $? "unprivileged user: 5000 malformed requests all answered"
+ip netns exec $DST su nobody -s /bin/sh -c "'$FUZZ' -n 50000 -s 1" >"$TMP/out" 2>&1
+ktap_result $? "unprivileged user: 50000 malformed requests all answered"
 diag "$(cat "$TMP/out")"
 snapshot >"$TMP/after"
 check "unprivileged user: nothing changed" cmp -s "$TMP/before" "$TMP/after"
 
-ip netns exec $DST unshare -U "$FUZZ" -n 5000 -s 2 >"$TMP/out" 2>&1
-ktap_result $? "new user namespace: 5000 malformed requests all answered"
+ip netns exec $DST unshare -U "$FUZZ" -n 50000 -s 2 >"$TMP/out" 2>&1
+ktap_result $? "new user namespace: 50000 malformed requests all answered"
 diag "$(cat "$TMP/out")"
 snapshot >"$TMP/after"
 check "new user namespace: nothing changed" cmp -s "$TMP/before" "$TMP/after"
 
-ip netns exec $DST "$FUZZ" -n 20000 -s 3 >"$TMP/out" 2>&1
-ktap_result $? "root: 20000 malformed requests all answered"
+ip netns exec $DST "$FUZZ" -n 100000 -s 3 >"$TMP/out" 2>&1
+ktap_result $? "root: 100000 malformed requests all answered"
 diag "$(cat "$TMP/out")"
 check "root: the family still answers" \
 	ip netns exec $DST "$BIN/rlctl" status >/dev/null

@@ -58,8 +58,10 @@ case "$mode" in *,selftests,*)
 	for t in ${NF_RL_TESTS:-*.sh}; do
 		[ "$t" = lib.sh ] && continue
 		out=/tmp/$t.out
-		# A hung test fails alone instead of stalling the whole VM.
-		timeout "${NF_RL_TEST_TIMEOUT:-300}" ./"$t" >"$out" 2>&1
+		# A hung test fails alone instead of stalling the whole VM.  The
+		# longest, netlink_fuzz.sh, takes about 4 minutes on the debug
+		# kernel: 10 leave room for a loaded host.
+		timeout "${NF_RL_TEST_TIMEOUT:-600}" ./"$t" >"$out" 2>&1
 		rc=$?
 		sed 's/^/# /' "$out"
 		case $rc in
