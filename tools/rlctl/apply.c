@@ -106,29 +106,11 @@ static int apply_run(int argc, char **argv, const struct rlctl_opts *o)
 
 static int settings_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct rl_settings *s = data;
-	struct nlattr *nest, *a;
+	struct nlattr *nest;
 
-	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(nest) != NF_RL_A_CONFIG)
-			continue;
-		mnl_attr_for_each_nested(a, nest) {
-			switch (mnl_attr_get_type(a)) {
-			case NF_RL_A_CONFIG_DRY_RUN:
-				s->dry_run = rl_nl_uint(a);
-				s->has_dry_run = true;
-				break;
-			case NF_RL_A_CONFIG_FULL_POLICY:
-				s->policy = rl_nl_uint(a);
-				s->has_policy = true;
-				break;
-			case NF_RL_A_CONFIG_MAX_ENTRIES:
-				s->max_entries = rl_nl_uint(a);
-				s->has_max = true;
-				break;
-			}
-		}
-	}
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(nest) == NF_RL_A_CONFIG)
+			rl_nl_parse_settings(nest, data);
 	return MNL_CB_OK;
 }
 

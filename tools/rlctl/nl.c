@@ -336,6 +336,29 @@ void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/* The run-time settings of an NF_RL_A_CONFIG nest; the rest is left alone. */
+void rl_nl_parse_settings(const struct nlattr *nest, struct rl_settings *s)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case NF_RL_A_CONFIG_DRY_RUN:
+			s->dry_run = rl_nl_uint(a);
+			s->has_dry_run = true;
+			break;
+		case NF_RL_A_CONFIG_FULL_POLICY:
+			s->policy = rl_nl_uint(a);
+			s->has_policy = true;
+			break;
+		case NF_RL_A_CONFIG_MAX_ENTRIES:
+			s->max_entries = rl_nl_uint(a);
+			s->has_max = true;
+			break;
+		}
+	}
+}
+
 /* An address attribute of either family; the prefix length is left alone. */
 int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p)
 {

@@ -111,6 +111,7 @@ void rl_nl_put_prefix(struct nlmsghdr *nlh, const struct rl_prefix *p);
 void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 		    bool prefix_only);
 void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s);
+void rl_nl_parse_settings(const struct nlattr *nest, struct rl_settings *s);
 int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p);
 int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r);
 uint64_t rl_nl_uint(const struct nlattr *attr);

@@ -44,9 +44,10 @@ static const struct counter counters[] = {
 struct status {
 	uint64_t stat[NF_RL_A_STATS_MAX + 1];
 	uint64_t rate, period_ns, burst;
-	uint32_t hook, buckets, max_entries, full_policy, unit, algo;
+	uint32_t hook, buckets, unit, algo;
 	int32_t priority;
-	uint8_t v4_prefix, v6_prefix, dry_run;
+	uint8_t v4_prefix, v6_prefix;
+	struct rl_settings set;
 };
 
 static const char * const hooks[] = { "prerouting", "input" };
@@ -82,6 +83,7 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(nest) != NF_RL_A_CONFIG)
 			continue;
+		rl_nl_parse_settings(nest, &st->set);
 		mnl_attr_for_each_nested(a, nest) {
 			switch (mnl_attr_get_type(a)) {
 			case NF_RL_A_CONFIG_RATE: st->rate = rl_nl_uint(a); break;
@@ -92,9 +94,6 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 			case NF_RL_A_CONFIG_HOOK: st->hook = rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_PRIORITY: st->priority = (int32_t)rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_BUCKETS: st->buckets = rl_nl_uint(a); break;
-			case NF_RL_A_CONFIG_MAX_ENTRIES: st->max_entries = rl_nl_uint(a); break;
-			case NF_RL_A_CONFIG_DRY_RUN: st->dry_run = rl_nl_uint(a); break;
-			case NF_RL_A_CONFIG_FULL_POLICY: st->full_policy = rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_UNIT: st->unit = rl_nl_uint(a); break;
 			case NF_RL_A_CONFIG_ALGO: st->algo = rl_nl_uint(a); break;
 			}
@@ -119,10 +118,10 @@ static void print_text(const struct status *st)
 	printf("%-16s %u\n", "v6_prefix", st->v6_prefix);
 	printf("%-16s %s\n", "hook", name_of(hooks, 2, st->hook));
 	printf("%-16s %d\n", "priority", st->priority);
-	printf("%-16s %u\n", "max_entries", st->max_entries);
+	printf("%-16s %u\n", "max_entries", st->set.max_entries);
 	printf("%-16s %u\n", "buckets", st->buckets);
-	printf("%-16s %s\n", "dry_run", st->dry_run ? "on" : "off");
-	printf("%-16s %s\n", "full_policy", rl_policy_name(st->full_policy));
+	printf("%-16s %s\n", "dry_run", st->set.dry_run ? "on" : "off");
+	printf("%-16s %s\n", "full_policy", rl_policy_name(st->set.policy));
 }
 
 static void print_json(const struct status *st)
@@ -144,9 +143,9 @@ static void print_json(const struct status *st)
 	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"full_policy\":\"%s\"}}\n",
 	       (unsigned long long)st->rate, (unsigned long long)st->period_ns,
 	       (unsigned long long)st->burst, st->v4_prefix, st->v6_prefix,
-	       name_of(hooks, 2, st->hook), st->priority, st->max_entries,
-	       st->buckets, st->dry_run ? "true" : "false",
-	       rl_policy_name(st->full_policy));
+	       name_of(hooks, 2, st->hook), st->priority, st->set.max_entries,
+	       st->buckets, st->set.dry_run ? "true" : "false",
+	       rl_policy_name(st->set.policy));
 }
 
 static void print_prometheus(const struct status *st)
@@ -165,10 +164,10 @@ static void print_prometheus(const struct status *st)
 	}
 	printf("# HELP nf_ratelimit_max_entries Most sources tracked.\n");
 	printf("# TYPE nf_ratelimit_max_entries gauge\n");
-	printf("nf_ratelimit_max_entries %u\n", st->max_entries);
+	printf("nf_ratelimit_max_entries %u\n", st->set.max_entries);
 	printf("# HELP nf_ratelimit_dry_run 1 if drops are only counted.\n");
 	printf("# TYPE nf_ratelimit_dry_run gauge\n");
-	printf("nf_ratelimit_dry_run %u\n", st->dry_run);
+	printf("nf_ratelimit_dry_run %u\n", st->set.dry_run);
 }
 
 static int status_run(int argc, char **argv, const struct rlctl_opts *o)
