@@ -129,16 +129,23 @@ static void v4key(struct rl_key *k, u32 host_order_addr)
 }
 
 /* As the hook calls it: RCU read side, bottom halves off. */
-static bool charge(struct rl_table *t, const struct rl_key *k, u64 now)
+static bool charge_len(struct rl_table *t, const struct rl_key *k,
+		       unsigned int len, u64 now)
 {
 	bool pass;
 
 	local_bh_disable();
 	rcu_read_lock();
-	pass = rl_table_charge(t, k, 100, now);
+	pass = rl_table_charge(t, k, len, now);
 	rcu_read_unlock();
 	local_bh_enable();
 	return pass;
+}
+
+/* A 100-byte packet: what packet rules see of any packet. */
+static bool charge(struct rl_table *t, const struct rl_key *k, u64 now)
+{
+	return charge_len(t, k, 100, now);
 }
 
 static unsigned int charge_n(struct rl_table *t, const struct rl_key *k,
@@ -568,24 +575,18 @@ static void byte_rule_charges_packet_length(struct kunit *test)
 	struct rl_table *t;
 	struct rl_key k;
 	const char *msg;
-	bool pass;
 
 	r.unit = NF_RL_UNIT_BYTES;
 	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r.rate, 1000, SEC, 1500,
 						NF_RL_UNIT_BYTES, &msg), 0);
 	t = new_table_rules(test, &r, 1, 0, 0, 4, NF_RL_FULL_DROP, false);
 	v4key(&k, 0x0a000001);
-	local_bh_disable();
-	rcu_read_lock();
-	KUNIT_EXPECT_TRUE(test, rl_table_charge(t, &k, 1000, T0));
-	KUNIT_EXPECT_FALSE(test, rl_table_charge(t, &k, 600, T0));
-	KUNIT_EXPECT_TRUE(test, rl_table_charge(t, &k, 500, T0));
+	KUNIT_EXPECT_TRUE(test, charge_len(t, &k, 1000, T0));
+	KUNIT_EXPECT_FALSE(test, charge_len(t, &k, 600, T0));
+	KUNIT_EXPECT_TRUE(test, charge_len(t, &k, 500, T0));
 	/* 200 ms bring 200 bytes: not enough for 600, enough for 200. */
-	KUNIT_EXPECT_FALSE(test, rl_table_charge(t, &k, 600, T0 + SEC / 5));
-	pass = rl_table_charge(t, &k, 200, T0 + SEC / 5);
-	rcu_read_unlock();
-	local_bh_enable();
-	KUNIT_EXPECT_TRUE(test, pass);
+	KUNIT_EXPECT_FALSE(test, charge_len(t, &k, 600, T0 + SEC / 5));
+	KUNIT_EXPECT_TRUE(test, charge_len(t, &k, 200, T0 + SEC / 5));
 }
 
 /* A rule that changes algorithm starts its sources afresh, with a full burst. */
