@@ -34,8 +34,6 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *nest, *a;
 	struct entry e;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		es->interrupted = true;
 	memset(&e, 0, sizeof(e));
 	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(nest) != NF_RL_A_ENTRY)
@@ -82,9 +80,13 @@ static void put_filter(struct nlmsghdr *nlh, void *arg)
 
 static int dump(const struct rl_prefix *filter, struct entries *es)
 {
+	int err;
+
 	memset(es, 0, sizeof(*es));
-	return rl_nl_request(NF_RL_CMD_GET_ENTRY, NLM_F_DUMP, put_filter,
-			     (void *)filter, entry_cb, es);
+	err = rl_nl_request(NF_RL_CMD_GET_ENTRY, NLM_F_DUMP, put_filter,
+			    (void *)filter, entry_cb, es);
+	es->interrupted = rl_nl_interrupted();
+	return err;
 }
 
 static void print(const struct entries *es, size_t n, const struct rlctl_opts *o,

@@ -28,6 +28,7 @@
 
 /* The kernel's explanation of the last error, if it gave one. */
 static char ext_msg[256];
+static bool dump_interrupted;
 
 struct family {
 	uint16_t id;
@@ -105,6 +106,35 @@ static mnl_cb_t ctl_cbs[NLMSG_ERROR + 1] = {
 	[NLMSG_ERROR] = error_cb,
 };
 
+/*
+ * libmnl fails a whole dump with EINTR at the first message marked
+ * NLM_F_DUMP_INTR (the kernel's table or rules changed between two parts of
+ * the dump).  A listing that may miss or repeat an item under churn is still
+ * worth showing, as ip(8) does: note the mark and clear it.
+ */
+static void note_interrupted(char *buf, int len)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+			dump_interrupted = true;
+		}
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+}
+
+/**
+ * rl_nl_interrupted() - whether the last dump was marked inconsistent
+ *
+ * Return: true if the kernel's data changed while it was being dumped.
+ */
+bool rl_nl_interrupted(void)
+{
+	return dump_interrupted;
+}
+
 /* Sends @nlh and runs @cb on every reply until the ack or the dump's end. */
 static int transact(struct mnl_socket *nl, struct nlmsghdr *nlh,
 		    rl_nl_cb cb, void *data)
@@ -113,12 +143,14 @@ static int transact(struct mnl_socket *nl, struct nlmsghdr *nlh,
 	unsigned int portid = mnl_socket_get_portid(nl);
 	int ret;
 
+	dump_interrupted = false;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
 		ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (ret <= 0)
 			return ret < 0 ? -errno : -EIO;
+		note_interrupted(buf, ret);
 		ret = mnl_cb_run2(buf, ret, nlh->nlmsg_seq, portid, cb, data,
 				  ctl_cbs, sizeof(ctl_cbs) / sizeof(ctl_cbs[0]));
 	} while (ret > MNL_CB_STOP);

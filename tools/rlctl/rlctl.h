@@ -107,6 +107,7 @@ int rl_nl_request_size(uint8_t cmd, uint16_t flags, size_t size,
 		       void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,
 		       rl_nl_cb cb, void *data);
 int rl_nl_monitor(rl_nl_cb cb, void *data);
+bool rl_nl_interrupted(void);
 void rl_nl_put_prefix(struct nlmsghdr *nlh, const struct rl_prefix *p);
 void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 		    bool prefix_only);

@@ -16,7 +16,6 @@
 struct rules {
 	struct rl_rule_spec *v;
 	size_t n, cap;
-	bool interrupted;
 };
 
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
@@ -24,8 +23,6 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct rules *rs = data;
 	struct nlattr *nest;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		rs->interrupted = true;
 	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
 		struct rl_rule_spec r;
 
@@ -60,7 +57,7 @@ int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
 	int err;
 
 	err = rl_nl_request(NF_RL_CMD_GET_RULE, NLM_F_DUMP, NULL, NULL, rule_cb, &rs);
-	if (rs.interrupted)
+	if (rl_nl_interrupted())
 		fprintf(stderr, "rlctl: the rules changed during the listing: it may miss or repeat rules\n");
 	if (err) {
 		free(rs.v);
