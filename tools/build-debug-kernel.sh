@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (or reuse) the debug test kernel: Debian's linux-source-6.1 with
+# Build (or reuse) the debug test kernel: Debian's linux-source-6.12 with
 # tinyconfig + kvm_guest.config + tools/kconfig/debug.config (KUnit, KASAN,
-# lockdep, kmemleak, UBSAN, failslab).  The result is cached outside the clone,
-# keyed by the source package version and the config fragment, so that repeat
-# runs skip the ~12 minute build.
+# lockdep, kmemleak, UBSAN, fault injection, hung-task and lockup detectors).
+# The result is cached outside the clone, keyed by the source package version
+# and the config fragment, so that repeat runs skip the build.
+#
+# NF_RL_DEBUG_SERIES=6.1 builds the same configuration from linux-source-6.1
+# instead (the fragment is valid for both); both trees can sit in the cache.
 #
 # Prints the build directory (usable as KDIR) on stdout.
 set -euo pipefail
@@ -13,13 +16,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${NF_RL_CACHE:-/var/cache/nf_ratelimit}
 frag=$here/kconfig/debug.config
-tarball=/usr/src/linux-source-6.1.tar.xz
+series=${NF_RL_DEBUG_SERIES:-6.12}
+tarball=/usr/src/linux-source-$series.tar.xz
 
 [ -f "$tarball" ] || { echo "missing $tarball (run tools/install-deps.sh)" >&2; exit 1; }
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 # Bump when the way the kernel is built changes (not for edits to comments).
-recipe=1
+recipe=2
 key=$( (cat "$frag"; echo "recipe $recipe") | sha256sum | cut -c1-12)
 dir=$cache/linux-$srcver-$key
 
@@ -72,7 +76,8 @@ fi
 echo "build-debug-kernel: built in $(($(date +%s) - start)) s" >&2
 
 touch .nf_rl_done
-# Trees of older configs or sources are 2 GB each and never used again.
-find "$cache" -mindepth 1 -maxdepth 1 -name 'linux-*' ! -name "$(basename "$dir")" \
+# Trees of older configs or sources of this series are 2 GB each and never
+# used again.
+find "$cache" -mindepth 1 -maxdepth 1 -name "linux-$series.*" ! -name "$(basename "$dir")" \
 	-exec rm -rf {} +
 echo "$dir"
