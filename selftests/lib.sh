@@ -64,6 +64,27 @@ ktap_finish() {
 }
 diag() { echo "# $*"; }
 
+# Kernel reports that fail a run: sanitizers, lockdep, RCU stalls, hung tasks,
+# soft lockups and oopses.  tools/vm/guest_run.sh checks the whole log with
+# it after the last test.
+SPLATS='BUG:|WARNING:|UBSAN:|KASAN|lockdep|circular locking|recursive locking|inconsistent lock state|suspicious RCU|sleeping function called|Objects remaining|general protection|Oops|Call Trace|blocked for more than|soft lockup|rcu_.*stall|rcu: INFO|leak detector disabled'
+
+# kernel_log [SINCE]: the kernel log from uptime SINCE (seconds) on.
+kernel_log() {
+	dmesg | awk -v since="${1:-0}" '{ t = $0; sub(/^\[ */, "", t) } t + 0 >= since + 0'
+}
+
+# kernel_splats [SINCE]: the lines of such reports in the kernel log.  An
+# allocation failure's report ("page allocation failure", "vmalloc error":
+# a stack trace, then memory statistics) is none: failing allocations is
+# what stress_alloc_failure.sh does, and the module must cope with it.
+kernel_splats() {
+	kernel_log "$@" | awk -v pat="$SPLATS" '
+		/page allocation failure|vmalloc error/ { skip = 1 }
+		skip { if ($0 ~ /<\/TASK>/) skip = 0; next }
+		$0 ~ pat'
+}
+
 # check DESCRIPTION COMMAND...: one KTAP point from a command's status.
 check() {
 	desc=$1
@@ -177,6 +198,63 @@ flood_back() {
 flood_field() {	# flood_field OUTFILE ADDR FIELD
 	awk -v a="$2" -v f="$3" 'BEGIN { c["sent"] = 2; c["first"] = 3; c["last"] = 4; c["maxgap"] = 5 }
 		$1 == a { print $c[f] }' "$1"
+}
+
+# Every packet the hook saw, counted once.
+rl_counted() {	# rl_counted [NETNS]
+	echo $(( $(rl_stat passed "$@") + $(rl_stat dropped "$@") + $(rl_stat dry_run_dropped "$@") ))
+}
+
+# The receiver's own count of what got past the hook: every UDP datagram that
+# reached the UDP layer (queued to a socket, no socket on its port, or an
+# error such as a full receive buffer).
+udp_received() {	# udp_received [NETNS]
+	ip netns exec "${1:-$DST}" awk '$1 == "Udp:" && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+		$1 == "Udp:" { print $col["InDatagrams"] + $col["NoPorts"] + $col["InErrors"] }' /proc/net/snmp
+}
+
+# The module's entries occupy whole slab objects of its own cache (the VMs
+# boot with slab_nomerge, so it is not merged into a kmalloc cache):
+# num_objs x objsize, "none" if the cache is not there.
+slab_bytes() {
+	awk '$1 == "rl_entry" { print $3 * $4; found = 1 } END { if (!found) print "none" }' /proc/slabinfo
+}
+
+slab_field() {	# slab_field objsize|objperslab
+	awk -v f="$1" 'BEGIN { c["objsize"] = 4; c["objperslab"] = 5 }
+		$1 == "rl_entry" { print $c[f] }' /proc/slabinfo
+}
+
+# spoof_flood SECS SOURCES: two unpaced senders (one per vCPU), SOURCES/2
+# addresses each from 198.18.0.1 and 198.19.0.1, to UDP port 9001 where
+# nothing listens (so that rl_sink on 9000 hears only the other senders).
+spoof_flood() {
+	flood "$TMP/spoof.a" -d $DST4 -s 198.18.0.1 -n $(($2 / 2)) -t "$1" -P 9001 &
+	spoof_a=$!
+	flood "$TMP/spoof.b" -d $DST4 -s 198.19.0.1 -n $(($2 / 2)) -t "$1" -P 9001 &
+	spoof_b=$!
+}
+
+spoof_running() {
+	kill -0 "$spoof_a" 2>/dev/null || kill -0 "$spoof_b" 2>/dev/null
+}
+
+spoof_wait() {
+	wait "$spoof_a" "$spoof_b"
+}
+
+spoof_sent() {
+	awk '{ s += $2 } END { print s + 0 }' "$TMP"/spoof.*
+}
+
+# stress_summary SCENARIO PACKETS DROPS MAX_SLAB_BYTES: the row of the stress
+# table tools/check.sh prints; violations are the test's failed checks so far.
+stress_summary() {
+	echo "# stress-summary: $1 $2 $3 $4 $ktap_failed"
+}
+
+rlctl_answers() {	# rlctl_answers [NETNS]: the module answers "rlctl status"
+	ip netns exec "${1:-$DST}" "$BIN/rlctl" status >/dev/null
 }
 
 rl_stat() {	# rl_stat NAME [NETNS]: a counter of /proc/net/nf_ratelimit/stats

@@ -11,7 +11,8 @@
 #     with every selftest;
 #  4. the debug kernel: lint (sparse, checkpatch --strict, cppcheck), then
 #     boot it: KUnit, selftests, KASAN/lockdep/kmemleak checks of its log;
-#  5. print every result and "N passed, M failed, K skipped".
+#  5. print the stress scenarios' table (also in .build/results/stress.md),
+#     every result, and "N passed, M failed, K skipped".
 #
 # NF_RL_TESTS="a.sh b.sh" limits the selftests; NF_RL_KERNELS="stock debug"
 # (any of stock, stock612, rt612, debug) limits the kernels.
@@ -90,5 +91,7 @@ for k in $kernels; do
 	esac
 done
 
+step "stress scenarios (packets sent, dropped by the module; violations = failed checks)"
+tools/stress-table.sh "${results[@]}" | tee "$out/stress.md"
 step "results (details: $out/*/results.ktap, console.log)"
 tools/ktap-summary.sh "${results[@]}"

@@ -9,6 +9,9 @@
 LIB=/lib/nf_ratelimit
 n=0
 mode=",$1,"
+# SPLATS, kernel_log and kernel_splats: the patterns every check shares.
+. /selftests/lib.sh
+rm -rf "$TMP"
 
 point() {	# point ok|not ok NAME [# SKIP reason]
 	n=$((n + 1))
@@ -55,21 +58,32 @@ esac
 case "$mode" in *,selftests,*)
 	cd /selftests || exit 1
 	export NF_RL_STRICT=1 NF_RL_IP=/usr/sbin/ip
+	# Tests that need the debug kernel's features may skip elsewhere only.
+	case "$mode" in *,debugchecks,*) export NF_RL_DEBUG_KERNEL=1 ;; esac
 	for t in ${NF_RL_TESTS:-*.sh}; do
 		[ "$t" = lib.sh ] && continue
 		out=/tmp/$t.out
 		# A hung test fails alone instead of stalling the whole VM.  The
 		# longest, netlink_fuzz.sh, takes about 4 minutes on the debug
 		# kernel: 10 leave room for a loaded host.
+		since=$(cut -d' ' -f1 /proc/uptime)
 		timeout "${NF_RL_TEST_TIMEOUT:-600}" ./"$t" >"$out" 2>&1
 		rc=$?
 		sed 's/^/# /' "$out"
+		# A kernel report during a test fails it, whatever it checked.
+		kernel_splats "$since" >/tmp/splats
+		[ $rc = 0 ] && [ -s /tmp/splats ] && rc=report
 		case $rc in
 		0) point "ok" "selftests: $t" ;;
 		4) point "ok" "selftests: $t # SKIP" ;;
 		124|143) point "not ok" "selftests: $t # timed out" ;;
+		report) point "not ok" "selftests: $t # kernel report in its log" ;;
 		*) point "not ok" "selftests: $t # exit=$rc" ;;
 		esac
+		if [ $rc != 0 ] && [ $rc != 4 ]; then
+			echo "# kernel log during $t (last 60 lines):"
+			kernel_log "$since" | tail -60 | sed 's/^/#   /'
+		fi
 		# A test that timed out, leaving its namespaces and the module
 		# behind, must not spoil the next one.
 		/usr/sbin/ip netns del rl-src 2>/dev/null
@@ -83,7 +97,6 @@ case "$mode" in *,demo,*)
 esac
 
 case "$mode" in *,debugchecks,*)
-	pattern='BUG:|WARNING:|UBSAN:|KASAN|lockdep|circular locking|recursive locking|inconsistent lock state|suspicious RCU|sleeping function called|Objects remaining|general protection|Oops|Call Trace'
 	if [ -e /sys/kernel/debug/kmemleak ]; then
 		# kmemleak only reports objects older than 5 s: scan, wait, scan.
 		echo scan >/sys/kernel/debug/kmemleak
@@ -97,11 +110,12 @@ case "$mode" in *,debugchecks,*)
 			point "ok" "debug: kmemleak found no leak"
 		fi
 	fi
-	if dmesg | grep -E "$pattern" >/tmp/splat; then
+	desc="debug: no KASAN, lockdep, UBSAN, RCU-stall, hung-task or lockup report in the kernel log"
+	if [ -n "$(kernel_splats)" ]; then
 		dmesg | sed 's/^/# /'
-		point "not ok" "debug: no KASAN, lockdep, RCU or UBSAN report in the kernel log"
+		point "not ok" "$desc"
 	else
-		point "ok" "debug: no KASAN, lockdep, RCU or UBSAN report in the kernel log"
+		point "ok" "$desc"
 	fi
 esac
 
