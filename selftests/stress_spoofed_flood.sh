@@ -5,12 +5,14 @@
 # through ten times max_entries distinct source addresses for
 # NF_RL_STRESS_SECONDS (30 by default), while a legitimate host that was
 # there first keeps sending below its rate.  The table must stay within
-# max_entries throughout, the legitimate host must lose nothing, every
-# packet must be counted exactly once (passed + dropped = sent), and the
-# module must still answer rlctl.  The debug kernel's KASAN, lockdep,
-# kmemleak and log checks run after all tests.  (Topology: lib.sh; the
-# flood goes to UDP port 9001, where nothing listens, so that only the
-# legitimate host's packets reach rl_sink on 9000.)
+# max_entries and the entry cache's slab within its bound throughout (read
+# from /proc/slabinfo before, during and after), the legitimate host must
+# lose nothing, every packet must be counted exactly once, what passed must
+# be what the receiver's UDP layer got, and the module must still answer
+# rlctl.  The debug kernel's KASAN, lockdep, kmemleak and log checks run
+# after all tests.  (Topology: lib.sh; the flood goes to UDP port 9001,
+# where nothing listens, so that only the legitimate host's packets reach
+# rl_sink on 9000.)
 
 . "$(dirname "$0")/lib.sh"
 
@@ -21,31 +23,33 @@ LEGIT=203.0.113.7
 require
 [ -x "$BIN/rlctl" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 6
+ktap_header 9
 
 load rate=50 burst=50 max_entries=$MAX || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
 start_sink || exit $KSFT_FAIL
+slab_before=$(slab_bytes)
+udp_before=$(udp_received)
 
 # The legitimate host outlasts the flood, so that its entry can be read
 # while it is still sending.
 flood "$TMP/legit" -d $DST4 -s $LEGIT -r 20 -t $((SECS + 6)) &
 legit=$!
 sleep 1
-flood "$TMP/a" -d $DST4 -s 198.18.0.1 -n $((5 * MAX)) -t "$SECS" -P 9001 &
-a=$!
-flood "$TMP/b" -d $DST4 -s 198.19.0.1 -n $((5 * MAX)) -t "$SECS" -P 9001 &
-b=$!
+spoof_flood "$SECS" $((10 * MAX))
 
-# The table's size, about once a second while the flood runs (a slow VM
-# takes longer per sample: the loop follows the senders, not a count).
-most=0
-while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+# The table's size and the entry cache's slab, about once a second while the
+# flood runs (a slow VM takes longer per sample: the loop follows the
+# senders, not a count).
+most=0 slab_most=0
+while spoof_running; do
 	sleep 1
 	n=$(rl_stat entries)
 	[ "${n:-0}" -gt $most ] && most=$n
+	b=$(slab_bytes)
+	[ "$b" != none ] && [ "$b" -gt $slab_most ] && slab_most=$b
 done
-wait $a $b
+spoof_wait
 # The host's entry, while it still sends (GC forgets it a second after its
 # last packet), through netlink: /proc's listing resumes by position between
 # read() calls, which GC, freeing the flood's entries now, would upset.
@@ -55,18 +59,37 @@ ldropped=$(sed -n 's/.*"dropped":\([0-9]*\).*/\1/p' "$TMP/legit.json")
 wait $legit
 stop_sink
 
-sent=$(awk '{ s += $2 } END { print s + 0 }' "$TMP/a" "$TMP/b" "$TMP/legit")
-counted=$(( $(rl_stat passed) + $(rl_stat dropped) ))
+sent=$(( $(spoof_sent) + $(awk '{ s += $2 } END { print s + 0 }' "$TMP/legit") ))
+counted=$(rl_counted)
+received=$(( $(udp_received) - udp_before ))
 got=$(sink_count $LEGIT)
 lsent=$(flood_field "$TMP/legit" $LEGIT sent)
+# Bound: max_entries objects, as many again freed by GC and waiting for
+# their RCU grace period (a flood that outpaces GC replaces the whole table
+# each interval), and what SLUB keeps per CPU (up to 120 objects of a small
+# cache on its partial list plus the slab in use) and per node (up to 10
+# partial slabs).
+objsize=$(slab_field objsize)
+per=$(slab_field objperslab)
+bound=$(( (2 * MAX + $(nproc) * (120 + ${per:-0}) + 10 * ${per:-0}) * ${objsize:-0} ))
+slab_after=$(slab_bytes)
 diag "$SECS s: $sent packets from $((10 * MAX + 1)) sources, $(rl_stat dropped) dropped, table_full $(rl_stat table_full), at most $most entries (max_entries $MAX)"
+diag "rl_entry slab: $slab_before bytes before, at most $slab_most during, $slab_after after; bound $bound ($objsize-byte objects, $per per slab)"
 diag "$LEGIT: sent $lsent, received $got; at the flood's end the module had passed $lpassed, dropped $ldropped"
 
 check "the table never grew past max_entries" [ "$most" -le $MAX ]
 check "the flood reached the table's limit" [ "$most" -eq $MAX ]
+slab_bounded() {
+	[ "$slab_before" != none ] && [ "$slab_most" -gt 0 ] && [ "$slab_most" -le "$bound" ]
+}
+check "the entry cache's slab stayed within its bound" slab_bounded
 check "every packet was counted once: passed + dropped = sent" [ "$counted" = "$sent" ]
+check "what passed is what the receiver's UDP layer got" [ "$(rl_stat passed)" = "$received" ]
 check "the legitimate host lost nothing" [ "$got" = "$lsent" ]
 check "... and the module dropped none of its packets" [ "$ldropped" = 0 ]
-check "the module still answers rlctl" \
-	ip netns exec $DST "$BIN/rlctl" status >/dev/null
+check "the module still answers rlctl" rlctl_answers
+dropped=$(rl_stat dropped)
+rmmod nf_ratelimit
+check "unloading destroyed the entry cache" [ "$(slab_bytes)" = none ]
+stress_summary spoofed-flood "$sent" "$dropped" "$slab_most"
 ktap_finish
