@@ -82,7 +82,14 @@ check "the flood reached the table's limit" [ "$most" -eq $MAX ]
 slab_bounded() {
 	[ "$slab_before" != none ] && [ "$slab_most" -gt 0 ] && [ "$slab_most" -le "$bound" ]
 }
-check "the entry cache's slab stayed within its bound" slab_bounded
+# KASAN keeps freed objects in quarantine, still allocated in their slab, so
+# on the debug kernel the slab follows the flood's churn, not the table.
+if grep -q " __asan_load8$" /proc/kallsyms; then
+	ktap_skip "the entry cache's slab stayed within its bound" \
+		"KASAN's quarantine holds freed entries"
+else
+	check "the entry cache's slab stayed within its bound" slab_bounded
+fi
 check "every packet was counted once: passed + dropped = sent" [ "$counted" = "$sent" ]
 check "what passed is what the receiver's UDP layer got" [ "$(rl_stat passed)" = "$received" ]
 check "the legitimate host lost nothing" [ "$got" = "$lsent" ]
