@@ -8,7 +8,8 @@
 #  2. rlctl's unit tests and fuzzing, the netlink spec;
 #  3. for each of Debian's kernels, 6.1 ("stock"), 6.12 ("stock612") and
 #     6.12 PREEMPT_RT ("rt612"): build the module (W=1) and boot the kernel
-#     with every selftest;
+#     with its selftests (tests_for: the churn and unload stress scenarios
+#     run on RT and debug, fault injection on debug only);
 #  4. the debug kernel: lint (sparse, checkpatch --strict, cppcheck), then
 #     boot it: KUnit, selftests, KASAN/lockdep/kmemleak checks of its log;
 #  5. print the stress scenarios' table (also in .build/results/stress.md),
@@ -49,7 +50,25 @@ else
 fi
 results+=("fuzz=$out/fuzz.ktap")
 
-# distro NAME METAPACKAGE: one of Debian's kernels, with every selftest.
+# tests_for NAME: the selftests a kernel's VM runs (NF_RL_TESTS overrides).
+# The control-plane stress scenarios run where the locking differs (RT) and
+# under the sanitizers (debug); fault injection exists on the debug kernel
+# only.  Every kernel gets the spoofed flood and everything else.
+tests_for() {
+	local skip=(-e lib.sh)
+	if [ -n "${NF_RL_TESTS:-}" ]; then
+		echo "$NF_RL_TESTS"
+		return
+	fi
+	case $1 in
+	stock|stock612)
+		skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh) ;;
+	rt612)	skip+=(-e stress_alloc_failure.sh) ;;
+	esac
+	(cd selftests && ls -- *.sh) | grep -vx "${skip[@]}" | tr '\n' ' '
+}
+
+# distro NAME METAPACKAGE: one of Debian's kernels, with its selftests.
 distro() {
 	local name=$1 rel mods veth
 	rel=$(tools/stock-kernel.sh "$2")
@@ -63,7 +82,7 @@ distro() {
 	fi
 	step "VM: $rel, selftests"
 	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m selftests \
-		-o "$out/$name" -b .build/bin -t "${NF_RL_TESTS:-}" \
+		-o "$out/$name" -b .build/bin -t "$(tests_for "$name")" \
 		-M "$mods/nf_ratelimit.ko" -x "$veth" ||
 		echo "not ok 1 vm: the $rel VM ran to the end" >>"$out/$name/results.ktap"
 	results+=("$name=$out/$name/results.ktap")
@@ -83,7 +102,7 @@ for k in $kernels; do
 		step "VM: debug kernel, KUnit and selftests"
 		tools/vm/run.sh -k "$debug/arch/x86/boot/bzImage" \
 			-m kunit,selftests,debugchecks -o "$out/debug" \
-			-b .build/bin -t "${NF_RL_TESTS:-}" \
+			-b .build/bin -t "$(tests_for debug)" \
 			-M "$mods/nf_ratelimit.ko" -M "$mods/nf_ratelimit_kunit.ko" ||
 			echo "not ok 1 vm: the debug kernel VM ran to the end" >>"$out/debug/results.ktap"
 		results+=("debug=$out/debug/results.ktap")
