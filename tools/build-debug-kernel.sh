@@ -19,7 +19,10 @@ frag=$here/kconfig/debug.config
 series=${NF_RL_DEBUG_SERIES:-6.12}
 tarball=/usr/src/linux-source-$series.tar.xz
 
-[ -f "$tarball" ] || { echo "missing $tarball (run tools/install-deps.sh)" >&2; exit 1; }
+[ -f "$tarball" ] || {
+	echo "missing $tarball (apt-get install linux-source-$series)" >&2
+	exit 1
+}
 
 srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 # Bump when the way the kernel is built changes (not for edits to comments).

@@ -12,14 +12,14 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64	# the kernel matrix: 6.12
 	linux-image-6.12-rt-amd64 linux-headers-6.12-rt-amd64	# ... and PREEMPT_RT
 	xz-utils			# their modules are compressed
-	linux-source-6.1		# the debug test kernel
+	linux-source-6.12		# the debug test kernel, and the YNL schema
 	bc bison flex libelf-dev libssl-dev cpio	# building that kernel
 	qemu-system-x86 busybox-static iproute2 kmod	# the VM
 	sparse				# make lint
 	libmnl-dev			# rlctl
 	cppcheck			# make lint on rlctl
 	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
-	linux-source-6.12 python3-yaml python3-jsonschema	# the YNL schema check
+	python3-yaml python3-jsonschema	# the YNL schema check
 	gnuplot-nox			# make plot
 )
 
