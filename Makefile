@@ -6,6 +6,8 @@
 #   make check-quick  the selftests on Debian's kernel and the unit tests only
 #   make demo         boot a VM and show limiting at work
 #   make lint         sparse and checkpatch --strict only
+#   make bench        nf_ratelimit against xt_hashlimit and nft meters, in a
+#                     VM: writes bench/results/
 #
 # check and demo install the Debian packages they need and build their own
 # kernels' modules; they ignore KDIR.
@@ -59,6 +61,9 @@ lint:
 deps:
 	tools/install-deps.sh
 
+bench:
+	bench/run.sh
+
 # Documentation/algorithms.png, from the module's algorithms run in userspace.
 plot:
 	tools/install-deps.sh
@@ -70,4 +75,4 @@ clean:
 	$(MAKE) -C tools/plot clean
 	rm -rf .build
 
-.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps plot clean
+.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps bench plot clean

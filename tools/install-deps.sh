@@ -20,7 +20,8 @@ pkgs=(
 	cppcheck			# make lint on rlctl
 	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
 	python3-yaml python3-jsonschema	# the YNL schema check
-	gnuplot-nox			# make plot
+	gnuplot-nox			# make plot and make bench
+	iptables nftables		# make bench: xt_hashlimit, nft meters
 )
 
 missing=()

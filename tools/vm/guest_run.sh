@@ -4,7 +4,7 @@
 # Runs inside the test VM.  Prints one flat KTAP stream: one test point per
 # KUnit case and per selftest script, then the kernel-log checks on a debug
 # kernel.  Usage: guest_run.sh MODE, MODE a comma list of kunit, selftests,
-# debugchecks, demo.
+# debugchecks, demo, bench.
 
 LIB=/lib/nf_ratelimit
 n=0
@@ -90,6 +90,10 @@ case "$mode" in *,selftests,*)
 		/usr/sbin/ip netns del rl-dst 2>/dev/null
 		rmmod nf_ratelimit 2>/dev/null
 	done
+esac
+
+case "$mode" in *,bench,*)
+	"$LIB/bench-guest.sh"
 esac
 
 case "$mode" in *,demo,*)

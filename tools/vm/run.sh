@@ -12,6 +12,9 @@
 #   -M  one of our modules     -x  another module to load first (e.g. veth.ko)
 #   -b  directory of selftest helper binaries (rl_flood, rl_sink)
 #   -t  only these selftests   -s  CPUs (default 2)    -T  timeout in s
+#   -f  a file for /lib/nf_ratelimit (e.g. the bench's guest script)
+#   -p  a host program to copy, with its libraries (e.g. /usr/sbin/nft)
+#   -I  count guest time in instructions (qemu -icount shift=0; one CPU only)
 #
 # Exit status: 0 if the guest ran to the end, 1 if it crashed or timed out
 # (results.ktap then holds what was reported before).
@@ -20,8 +23,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 kernel= mode= out= bindir= tests= smp=2 timeout=1500
-mods=() extra=()
-while getopts "k:m:o:M:x:b:t:s:T:" opt; do
+mods=() extra=() files=() progs=() accel=()
+while getopts "k:m:o:M:x:b:t:s:T:f:p:I" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
@@ -32,6 +35,9 @@ while getopts "k:m:o:M:x:b:t:s:T:" opt; do
 	t) tests=$OPTARG ;;
 	s) smp=$OPTARG ;;
 	T) timeout=$OPTARG ;;
+	f) files+=("$OPTARG") ;;
+	p) progs+=("$OPTARG") ;;
+	I) accel=(-icount shift=0) ;;
 	*) exit 2 ;;
 	esac
 done
@@ -59,7 +65,17 @@ copy_bin() {
 copy_bin /usr/sbin/ip /usr/sbin/ip
 
 for m in "${mods[@]}"; do cp "$m" "$root/lib/nf_ratelimit/"; done
-for m in "${extra[@]}"; do cp "$m" "$root/lib/nf_ratelimit/extra/"; done
+# The guest loads extra modules in name order: keep the order given.
+i=10
+for m in "${extra[@]}"; do
+	cp "$m" "$root/lib/nf_ratelimit/extra/$i-$(basename "$m")"
+	i=$((i + 1))
+done
+for f in "${files[@]}"; do cp "$f" "$root/lib/nf_ratelimit/"; done
+for p in "${progs[@]}"; do
+	mkdir -p "$root$(dirname "$p")"
+	copy_bin "$p" "$p"
+done
 cp "$top"/selftests/*.sh "$root/selftests/"
 if [ -n "$bindir" ]; then
 	for b in "$bindir"/*; do copy_bin "$b" "/selftests/bin/$(basename "$b")"; done
@@ -76,7 +92,7 @@ rm -f "$out/console.log" "$out/results.ktap"
 # name instead of sharing a kmalloc cache, so the stress tests can bound it.
 set +e
 timeout "$timeout" qemu-system-x86_64 \
-	-machine q35 -cpu max -smp "$smp" -m 2048 \
+	-machine q35 -cpu max -smp "$smp" -m 2048 "${accel[@]}" \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge nf_rl.mode=$mode" \
 	-display none -no-reboot -nic none \

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the bench VMs' rows into bench/results: results.csv, results.md and,
+through gnuplot, cost.png.
+
+    report.py BUILD_DIR RESULTS_DIR
+
+Rows (BUILD_DIR/*.rows, from bench/bench-guest.sh, prefixed by the run):
+    RUN VARIANT SOURCES ORDER CPUS PACKETS USEC SEEN
+"""
+import csv
+import datetime
+import glob
+import os
+import statistics
+import subprocess
+import sys
+
+VARIANTS = ["counter", "nf_ratelimit", "xt_hashlimit", "nft-meter"]
+
+
+def load(build):
+    rows = []
+    for path in sorted(glob.glob(os.path.join(build, "*.rows"))):
+        for line in open(path):
+            f = line.split()
+            if len(f) != 8 or not f[5].isdigit() or int(f[5]) == 0:
+                continue
+            rows.append({"run": f[0], "variant": f[1], "sources": int(f[2]),
+                         "order": f[3], "cpus": int(f[4]), "packets": int(f[5]),
+                         "usec": int(f[6]), "seen": f[7]})
+    return rows
+
+
+def per_packet_ns(r):
+    return r["usec"] * 1000.0 / r["packets"]
+
+
+def main():
+    build, results = sys.argv[1], sys.argv[2]
+    os.makedirs(results, exist_ok=True)
+    rows = load(build)
+    kernel = open(os.path.join(build, "kernel")).read().strip() \
+        if os.path.exists(os.path.join(build, "kernel")) else "?"
+    today = datetime.date.today().isoformat()
+
+    with open(os.path.join(results, "results.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["run", "variant", "sources", "order", "cpus", "packets",
+                    "usec", "seen", "ns_per_packet"])
+        for r in rows:
+            w.writerow([r["run"], r["variant"], r["sources"], r["order"],
+                        r["cpus"], r["packets"], r["usec"], r["seen"],
+                        "%.1f" % per_packet_ns(r)])
+
+    # Instructions: under -icount shift=0 a guest ns is one instruction.
+    ic = [r for r in rows if r["run"] == "icount"]
+    cells = {}
+    for r in ic:
+        cells[(r["sources"], r["order"], r["variant"])] = per_packet_ns(r)
+    points = sorted({(s, o) for (s, o, _) in cells})
+    extra = {}
+    for (s, o) in points:
+        floor = cells.get((s, o, "floor"))
+        for v in VARIANTS:
+            if floor is not None and (s, o, v) in cells:
+                extra[(s, o, v)] = cells[(s, o, v)] - floor
+
+    md = []
+    md.append("# nf_ratelimit benchmark results\n")
+    md.append("Produced by `make bench` on %s (Debian kernel %s, qemu TCG).\n"
+              % (today, kernel))
+    md.append("## Extra instructions per packet, over the floor\n")
+    md.append("One vCPU, `qemu -icount shift=0`: guest time counts "
+              "instructions, so these are exact and repeatable (not cycles: "
+              "TCG models no caches). *floor* is the whole receive path with "
+              "no hook; each variant's figure is its cost on top of that. "
+              "Every variant passes every packet. *x ours* is the variant's "
+              "extra cost divided by nf_ratelimit's.\n")
+    md.append("| sources | order | floor | " +
+              " | ".join(VARIANTS) + " | xt_hashlimit x ours | nft-meter x ours |")
+    md.append("| ---: | --- | ---: | " + " | ".join("---:" for _ in VARIANTS) +
+              " | ---: | ---: |")
+    for (s, o) in points:
+        ours = extra.get((s, o, "nf_ratelimit"))
+        line = "| %d | %s | %.0f |" % (s, o, cells.get((s, o, "floor"), 0))
+        for v in VARIANTS:
+            e = extra.get((s, o, v))
+            line += " %s |" % ("%.0f" % e if e is not None else "-")
+        for v in ("xt_hashlimit", "nft-meter"):
+            e = extra.get((s, o, v))
+            line += " %s |" % ("%.2f" % (e / ours) if e and ours else "-")
+        md.append(line)
+    md.append("")
+
+    # Scaling: wall clock, medians of interleaved repeats.
+    pps = {}
+    for r in rows:
+        if r["run"].startswith("wall"):
+            pps.setdefault((r["cpus"], r["variant"]), []).append(
+                r["packets"] * 1e6 / r["usec"])
+    if pps:
+        md.append("## Two vCPUs against one\n")
+        md.append("Wall clock (TCG, noisy: medians of interleaved repeats), "
+                  "1024 sources in random order, one pktgen thread per vCPU.\n")
+        md.append("| variant | 1 vCPU packets/s | 2 vCPUs packets/s | ratio | repeats |")
+        md.append("| --- | ---: | ---: | ---: | ---: |")
+        for v in ("floor", "nf_ratelimit"):
+            one, two = pps.get((1, v)), pps.get((2, v))
+            if one and two:
+                a, b = statistics.median(one), statistics.median(two)
+                md.append("| %s | %.0f | %.0f | %.2f | %d, %d |"
+                          % (v, a, b, b / a, len(one), len(two)))
+        md.append("")
+
+    open(os.path.join(results, "results.md"), "w").write("\n".join(md) + "\n")
+
+    # The plot: extra instructions against sources, random order.
+    dat = os.path.join(build, "cost.dat")
+    srcs = sorted({s for (s, o) in points if o == "random"})
+    with open(dat, "w") as f:
+        for s in srcs:
+            f.write("%d %s\n" % (s, " ".join(
+                "%.1f" % extra[(s, "random", v)] if (s, "random", v) in extra
+                else "NaN" for v in VARIANTS)))
+    gp = """set terminal pngcairo size 900,540 noenhanced
+set output '%s'
+set title 'Extra instructions per packet over the floor (random order, qemu -icount)'
+set xlabel 'distinct sources'
+set ylabel 'instructions per packet'
+set logscale x
+set key top left
+set grid
+plot %s
+""" % (os.path.join(results, "cost.png"), ", ".join(
+        "'%s' using 1:%d with linespoints title '%s'" % (dat, i + 2, v)
+        for i, v in enumerate(VARIANTS)))
+    subprocess.run(["gnuplot"], input=gp.encode(), check=True)
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()

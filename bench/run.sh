@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: boot Debian's 6.1 kernel under qemu and time nf_ratelimit,
+# xt_hashlimit (iptables-legacy), an nft meter, an nft counter and nothing
+# ("floor") on the same traffic (bench/bench-guest.sh), then write
+# bench/results/ (bench/report.sh).  For the edit loop, BENCH_VARIANTS,
+# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_SCALING=1
+# skips the wall-clock one, BENCH_MODULE_DIR=DIR takes DIR/nf_ratelimit.ko
+# as built, and BENCH_NF_RL_PARAMS adds module parameters.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=$top/.build/bench
+mkdir -p "$out"
+rm -f "$out"/*.rows
+
+tools/install-deps.sh
+rel=$(tools/stock-kernel.sh linux-image-amd64)
+mods=${BENCH_MODULE_DIR:-$(tools/build-module.sh stock "/usr/src/linux-headers-$rel")}
+# The variants' modules and what they need, in load order (modprobe reads
+# modules.dep on the host; the guest has only insmod).
+extra=()
+for ko in $(for m in veth pktgen iptable_raw xt_hashlimit nf_tables nft_limit; do
+		modprobe -S "$rel" --show-depends "$m"
+	done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
+	extra+=(-x "$ko")
+done
+progs=(-p /usr/sbin/nft -p /usr/sbin/xtables-legacy-multi)
+for so in libxt_hashlimit libxt_standard; do
+	progs+=(-p "/usr/lib/x86_64-linux-gnu/xtables/$so.so")
+done
+
+# bench_vm NAME CPUS CONF [-I]: one boot running the sweep CONF describes.
+bench_vm() {
+	local name=$1 cpus=$2 conf=$3
+	shift 3
+	mkdir -p "$out/$name"
+	printf '%s\n' "$conf" >"$out/$name/bench.conf"
+	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m bench -o "$out/$name" -s "$cpus" \
+		-T 3600 -M "$mods/nf_ratelimit.ko" -f "$out/$name/bench.conf" \
+		-f bench/bench-guest.sh "${extra[@]}" "${progs[@]}" "$@"
+	sed -n "s/^# bench-row: /$name /p" "$out/$name/results.ktap" >"$out/$name.rows"
+}
+
+# Every variant passes every packet (RATE above what the VM can send, so no
+# source is ever limited): the runs compare the cost of deciding.
+common="CAPACITY=${BENCH_CAPACITY:-1048576}
+RATE=1000000
+BURST=10000
+NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
+
+# 1. Instructions: one vCPU, guest time counted in instructions, every
+#    variant over the sweep of sources, both orders.
+bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit xt_hashlimit nft-meter}\"
+SOURCES=\"${BENCH_SOURCES:-1 1024 65536 1048576 4194304}\"
+ORDERS=\"random sequential\"
+COUNT=${BENCH_COUNT:-200000}
+THREADS=1
+REPEAT=1
+$common" -I
+
+# 2. Scaling: wall-clock packets per second on one vCPU, then on two with a
+#    pktgen thread each, interleaved repeats (TCG's wall clock is noisy: only
+#    the ratio of medians means anything).
+if [ -z "${BENCH_NO_SCALING:-}" ]; then
+	for cpus in 1 2; do
+		bench_vm "wall$cpus" $cpus "VARIANTS=\"floor nf_ratelimit\"
+SOURCES=1024
+ORDERS=random
+COUNT=${BENCH_WALL_COUNT:-400000}
+THREADS=$cpus
+REPEAT=3
+$common"
+	done
+fi
+
+echo "$rel" >"$out/kernel"
+bench/report.py "$out" "$top/bench/results"
