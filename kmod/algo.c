@@ -12,25 +12,15 @@
 #include "algo.h"
 #include "compat.h"
 
-static const struct rl_algo_ops *const rl_algos[] = {
+/* Indexed by enum nf_rl_algo; rl_algo_get() (algo.h) reads it per packet. */
+const struct rl_algo_ops *const rl_algos[] = {
 	[NF_RL_ALGO_TOKEN_BUCKET] = &rl_algo_token_bucket,
 	[NF_RL_ALGO_GCRA] = &rl_algo_gcra,
 	[NF_RL_ALGO_SLIDING_WINDOW] = &rl_algo_swin,
 };
+EXPORT_SYMBOL_IF_KUNIT(rl_algos);
 
 static_assert(ARRAY_SIZE(rl_algos) == __NF_RL_ALGO_MAX);
-
-/**
- * rl_algo_get() - the operations of an algorithm
- * @algo: a valid enum nf_rl_algo value
- *
- * Return: its operations.
- */
-const struct rl_algo_ops *rl_algo_get(enum nf_rl_algo algo)
-{
-	return rl_algos[algo];
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_algo_get);
 
 /**
  * rl_algo_lookup() - an algorithm by name
@@ -101,15 +91,3 @@ u64 rl_algo_default_burst(u64 n, u64 period_ns, enum nf_rl_unit unit)
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_algo_default_burst);
 
-/**
- * rl_algo_amount() - what a packet of @len bytes costs in @unit
- * @unit: the rule's unit
- * @len: the packet's length
- *
- * Return: 1 for packets; the length, at most RL_MAX_AMOUNT, for bytes.
- */
-u64 rl_algo_amount(enum nf_rl_unit unit, unsigned int len)
-{
-	return unit == NF_RL_UNIT_BYTES ? min_t(u64, len, RL_MAX_AMOUNT) : 1;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_algo_amount);

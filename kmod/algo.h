@@ -11,6 +11,7 @@
 #define _NF_RL_ALGO_H
 
 #include <linux/bits.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 #include <uapi/linux/nf_ratelimit.h>
 
@@ -70,11 +71,34 @@ extern const struct rl_algo_ops rl_algo_token_bucket;
 extern const struct rl_algo_ops rl_algo_gcra;
 extern const struct rl_algo_ops rl_algo_swin;
 
-const struct rl_algo_ops *rl_algo_get(enum nf_rl_algo algo);
+extern const struct rl_algo_ops *const rl_algos[];
+
+/**
+ * rl_algo_get() - the operations of an algorithm
+ * @algo: a valid enum nf_rl_algo value
+ *
+ * Return: its operations.
+ */
+static inline const struct rl_algo_ops *rl_algo_get(enum nf_rl_algo algo)
+{
+	return rl_algos[algo];
+}
+
+/**
+ * rl_algo_amount() - what a packet of @len bytes costs in @unit
+ * @unit: the rule's unit
+ * @len: the packet's length
+ *
+ * Return: 1 for packets; the length, at most RL_MAX_AMOUNT, for bytes.
+ */
+static inline u64 rl_algo_amount(enum nf_rl_unit unit, unsigned int len)
+{
+	return unit == NF_RL_UNIT_BYTES ? min_t(u64, len, RL_MAX_AMOUNT) : 1;
+}
+
 int rl_algo_lookup(const char *name);
 int rl_algo_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 		      enum nf_rl_unit unit, const char **errmsg);
 u64 rl_algo_default_burst(u64 n, u64 period_ns, enum nf_rl_unit unit);
-u64 rl_algo_amount(enum nf_rl_unit unit, unsigned int len);
 
 #endif /* _NF_RL_ALGO_H */

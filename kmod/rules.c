@@ -27,11 +27,6 @@ static int family_index(u8 family)
 	return family == NFPROTO_IPV6;
 }
 
-static int cmp_key(const struct rl_key *a, const struct rl_key *b)
-{
-	return memcmp(a, b, sizeof(*a));
-}
-
 /* IPv4 first, then by address, then shorter prefix first. */
 static int cmp_listed(const void *pa, const void *pb)
 {
@@ -55,7 +50,7 @@ static int cmp_rule(const void *pa, const void *pb)
 
 	if (a->match.prefix != b->match.prefix)
 		return a->match.prefix > b->match.prefix ? -1 : 1;
-	return cmp_key(&a->match, &b->match);
+	return rl_key_cmp(&a->match, &b->match);
 }
 
 static u8 family_max_prefix(u8 family)
@@ -150,7 +145,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 			goto free_sorted;
 		}
 		rl_rules_mask(&masked, k, k->prefix);
-		if (cmp_key(&masked, k)) {
+		if (rl_key_cmp(&masked, k)) {
 			*errmsg = "rule prefix has host bits set";
 			err = -EINVAL;
 			goto free_sorted;
@@ -164,7 +159,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 	sort(sorted, n, sizeof(*sorted), cmp_rule, NULL);
 
 	for (i = 1; i < n; i++) {
-		if (!cmp_key(&sorted[i - 1]->match, &sorted[i]->match)) {
+		if (!rl_key_cmp(&sorted[i - 1]->match, &sorted[i]->match)) {
 			*errmsg = "two rules for the same prefix";
 			err = -EINVAL;
 			goto free_sorted;
@@ -221,7 +216,7 @@ static const struct rl_rule *level_find(const struct rl_rule_level *lvl,
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
-		int c = cmp_key(masked, &lvl->rules[mid]->match);
+		int c = rl_key_cmp(masked, &lvl->rules[mid]->match);
 
 		if (!c)
 			return lvl->rules[mid];
@@ -258,6 +253,9 @@ const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 
 		if (lvl->len > src->prefix)
 			continue;
+		/* A /0 level holds the one rule that covers everything. */
+		if (!lvl->len)
+			return lvl->rules[0];
 		rl_rules_mask(&masked, src, lvl->len);
 		r = level_find(lvl, &masked);
 		if (r)

@@ -46,18 +46,36 @@ static hsiphash_key_t hash_key __read_mostly;
  * rhashtable's hashfn has no table pointer, so the secret key is per module
  * load and the per-table part is rhashtable's own random seed, which it also
  * renews on every rehash.  Both go through hsiphash, so neither the bucket
- * nor collisions can be predicted from outside.
+ * nor collisions can be predicted from outside.  An IPv4 key's other twelve
+ * address bytes are zero: hashing the three words that vary costs two
+ * SipHash compressions fewer than the whole key.
  */
-static u32 key_hash(const void *data, u32 len, u32 seed)
+static u32 key_hash6(const struct rl_key *k, u32 seed)
 {
 	struct {
 		u32 seed;
 		struct rl_key key;
-	} __aligned(HSIPHASH_ALIGNMENT) in = { .seed = seed };
+	} __aligned(HSIPHASH_ALIGNMENT) in = { .seed = seed, .key = *k };
 
 	BUILD_BUG_ON(sizeof(in) != sizeof(u32) + sizeof(struct rl_key));
-	memcpy(&in.key, data, sizeof(in.key));
 	return hsiphash(&in, sizeof(in), &hash_key);
+}
+
+static u32 key_hash(const void *data, u32 len, u32 seed)
+{
+	const struct rl_key *k = data;
+
+	if (k->family == NFPROTO_IPV4)
+		return hsiphash_3u32(seed, (__force u32)k->addr.v4, k->tail,
+				     &hash_key);
+	return key_hash6(k, seed);
+}
+
+static int key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct rl_entry *e = obj;
+
+	return rl_key_cmp(arg->key, &e->key);
 }
 
 static const struct rhashtable_params entry_params = {
@@ -65,6 +83,7 @@ static const struct rhashtable_params entry_params = {
 	.key_offset = offsetof(struct rl_entry, key),
 	.head_offset = offsetof(struct rl_entry, node),
 	.hashfn = key_hash,
+	.obj_cmpfn = key_cmp,
 	.automatic_shrinking = true,
 };
 
@@ -251,7 +270,11 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 		e->limited = false;
 		released = true;
 	}
-	conforms = ops->charge(&e->state, rate, now, amount);
+	/* The default algorithm without an indirect call (a retpoline). */
+	if (ops == &rl_algo_token_bucket)
+		conforms = rl_bucket_take(&e->state.tb, rate, now, amount);
+	else
+		conforms = ops->charge(&e->state, rate, now, amount);
 	if (now > e->seen_ns)
 		e->seen_ns = now;
 	if (conforms) {
@@ -296,6 +319,10 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 		return account(t, true, RL_WHY_RULE);
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
+	/* Sources are usually their own key: no copy, no masking. */
+	if (rule->agg_prefix == src->prefix)
+		return charge_entry(t, src, rule, now,
+				    rl_algo_amount(rule->unit, len));
 	rl_rules_mask(&key, src, rule->agg_prefix);
 	return charge_entry(t, &key, rule, now, rl_algo_amount(rule->unit, len));
 }

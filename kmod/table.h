@@ -14,18 +14,44 @@
 #include "algo.h"
 
 /*
- * A source, masked to its aggregation prefix, or a rule's prefix.  Compared with memcmp
- * by the hash table, so every byte, padding included, must be initialised.
+ * A source, masked to its aggregation prefix, or a rule's prefix.  Compared
+ * a word at a time (rl_key_cmp()), so every byte, padding and the unused
+ * part of an IPv4 key's address included, must be initialised.
  */
 struct rl_key {
 	union {
 		__be32 v4;
 		struct in6_addr v6;
+		u32 w[4];
 	} addr;
-	u8 family;
-	u8 prefix;
-	u8 pad[2];
+	union {
+		struct {
+			u8 family;
+			u8 prefix;
+			u8 pad[2];
+		};
+		u32 tail;		/* the three above, as one word */
+	};
 };
+
+/*
+ * A total order on keys, in 32-bit words: the hash table's equality test and
+ * the rules' binary search, both on the packet path.  The kernel's memcmp()
+ * compares what remains after whole longs a byte at a time; this is five
+ * compares, or three for IPv4 keys when they differ early.
+ */
+static inline int rl_key_cmp(const struct rl_key *a, const struct rl_key *b)
+{
+	int i;
+
+	BUILD_BUG_ON(sizeof(*a) != 5 * sizeof(u32));
+	if (a->tail != b->tail)
+		return a->tail < b->tail ? -1 : 1;
+	for (i = 0; i < ARRAY_SIZE(a->addr.w); i++)
+		if (a->addr.w[i] != b->addr.w[i])
+			return a->addr.w[i] < b->addr.w[i] ? -1 : 1;
+	return 0;
+}
 
 struct rl_entry {
 	struct rhash_head node;
