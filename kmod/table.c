@@ -120,7 +120,6 @@ static struct rl_entry *entry_create(struct rl_table *t,
 {
 	u32 max_entries = READ_ONCE(t->cfg.limits.max_entries);
 	struct rl_entry *e, *new;
-	int err;
 
 	/*
 	 * Unlocked first look: a spoofed flood against a full table stops
@@ -137,16 +136,15 @@ static struct rl_entry *entry_create(struct rl_table *t,
 	entry_init(new, key, rule, now);
 
 	spin_lock(&t->insert_lock);
-	e = rhashtable_lookup(&t->ht, key, entry_params);
-	if (e)
-		goto unlock_free;
-	if (atomic_read(&t->nentries) >= max_entries)
-		goto unlock_free;	/* e is NULL: full */
-	err = rhashtable_insert_fast(&t->ht, &new->node, entry_params);
-	if (unlikely(err)) {
-		e = ERR_PTR(err);
+	if (atomic_read(&t->nentries) >= max_entries) {
+		/* Full, unless a racing CPU just inserted this very source. */
+		e = rhashtable_lookup(&t->ht, key, entry_params);
 		goto unlock_free;
 	}
+	/* One hash for the re-check and the insert. */
+	e = rhashtable_lookup_get_insert_fast(&t->ht, &new->node, entry_params);
+	if (e)
+		goto unlock_free;	/* inserted by a racing CPU, or an error */
 	atomic_inc(&t->nentries);
 	atomic_inc(&t->generation);
 	spin_unlock(&t->insert_lock);
