@@ -18,7 +18,7 @@ rm -f "$out"/*.rows
 
 tools/install-deps.sh
 rel=$(tools/stock-kernel.sh linux-image-amd64)
-mods=${BENCH_MODULE_DIR:-$(tools/build-module.sh stock "/usr/src/linux-headers-$rel")}
+mods=${BENCH_MODULE_DIR:-$(tools/build-module.sh bench-module "/usr/src/linux-headers-$rel")}
 # The variants' modules and what they need, in load order (modprobe reads
 # modules.dep on the host; the guest has only insmod).
 extra=()
@@ -46,7 +46,7 @@ bench_vm() {
 
 # Every variant passes every packet (RATE above what the VM can send, so no
 # source is ever limited): the runs compare the cost of deciding.
-common="CAPACITY=${BENCH_CAPACITY:-1048576}
+common="CAPACITY=${BENCH_CAPACITY:-65536}
 RATE=1000000
 BURST=10000
 NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
@@ -54,7 +54,7 @@ NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
 # 1. Instructions: one vCPU, guest time counted in instructions, every
 #    variant over the sweep of sources, both orders.
 bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit xt_hashlimit nft-meter}\"
-SOURCES=\"${BENCH_SOURCES:-1 1024 65536 1048576 4194304}\"
+SOURCES=\"${BENCH_SOURCES:-1 1024 65536 262144 1048576}\"
 ORDERS=\"random sequential\"
 COUNT=${BENCH_COUNT:-200000}
 THREADS=1
@@ -76,5 +76,8 @@ $common"
 	done
 fi
 
+# 3. The algorithms alone, in userspace: callgrind's exact count.
+bench/ucount/run.sh >"$out/ucount.csv"
 echo "$rel" >"$out/kernel"
+echo "${BENCH_CAPACITY:-65536}" >"$out/capacity"
 bench/report.py "$out" "$top/bench/results"

@@ -22,6 +22,7 @@ pkgs=(
 	python3-yaml python3-jsonschema	# the YNL schema check
 	gnuplot-nox			# make plot and make bench
 	iptables nftables		# make bench: xt_hashlimit, nft meters
+	valgrind			# make bench: instructions per decision
 )
 
 missing=()
