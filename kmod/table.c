@@ -274,7 +274,7 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 	else
 		conforms = ops->charge(&e->state, rate, now, amount);
 	if (now > e->seen_ns)
-		e->seen_ns = now;
+		WRITE_ONCE(e->seen_ns, now);	/* GC peeks without the lock */
 	if (conforms) {
 		e->passed++;
 	} else {
@@ -345,10 +345,20 @@ static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
  */
 static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 {
-	const struct rl_rule *rule = entry_rule(t, e);
 	u64 idle_ns = RL_GC_MIN_IDLE_NS, last, dropped;
+	const struct rl_rule *rule;
 	bool limited, owes = false;
 
+	/*
+	 * Most entries of a busy table were seen within the shortest idle
+	 * time: skip them without the rule lookup and the lock.  A stale read
+	 * only delays freeing to the next pass; the decision is taken again
+	 * under the lock below.
+	 */
+	last = READ_ONCE(e->seen_ns);
+	if (now <= last || now - last <= RL_GC_MIN_IDLE_NS)
+		return false;
+	rule = entry_rule(t, e);
 	if (rule)
 		idle_ns = max(idle_ns, rule->rate.fill_ns);
 	spin_lock_bh(&e->lock);
