@@ -164,8 +164,10 @@ set ylabel 'instructions per packet'
 set logscale x
 set key top left
 set grid
+set arrow from %d, graph 0 to %d, graph 1 nohead dashtype 2
+set label 'table capacity' at %d, graph 0.95 right offset -1, 0
 plot %s
-""" % (os.path.join(results, "cost.png"), ", ".join(
+""" % (os.path.join(results, "cost.png"), capacity or 1, capacity or 1, capacity or 1, ", ".join(
         "'%s' using 1:%d with linespoints title '%s'" % (dat, i + 2, v)
         for i, v in enumerate(VARIANTS)))
     subprocess.run(["gnuplot"], input=gp.encode(), check=True)
