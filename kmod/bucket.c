@@ -247,8 +247,20 @@ static void tb_init(union rl_state *s, const struct rl_rate *r, u64 now)
 	rl_bucket_init(&s->tb, r, now);
 }
 
-static bool tb_charge(union rl_state *s, const struct rl_rate *r, u64 now,
-		      u64 amount)
+/**
+ * rl_bucket_charge_state() - the token bucket's &rl_algo_ops.charge
+ * @s: a source's state
+ * @r: its rule's rate
+ * @now: the time, ns
+ * @amount: units to take
+ *
+ * Not static so that the packet path can call it directly
+ * (INDIRECT_CALL_3() in table.c).
+ *
+ * Return: true if @amount conforms.
+ */
+bool rl_bucket_charge_state(union rl_state *s, const struct rl_rate *r,
+			    u64 now, u64 amount)
 {
 	return rl_bucket_take(&s->tb, r, now, amount);
 }
@@ -268,7 +280,7 @@ const struct rl_algo_ops rl_algo_token_bucket = {
 	.name = "token-bucket",
 	.state_size = sizeof(struct rl_bucket),
 	.init = tb_init,
-	.charge = tb_charge,
+	.charge = rl_bucket_charge_state,
 	.peek = tb_peek,
 	.full = tb_full,
 };

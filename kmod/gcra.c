@@ -54,8 +54,20 @@ static void gcra_init(union rl_state *s, const struct rl_rate *r, u64 now)
 	s->gcra.frac = 0;
 }
 
-static bool gcra_charge(union rl_state *s, const struct rl_rate *r, u64 now,
-			u64 amount)
+/**
+ * rl_gcra_charge() - the GCRA's &rl_algo_ops.charge
+ * @s: a source's state
+ * @r: its rule's rate
+ * @now: the time, ns
+ * @amount: units to take
+ *
+ * Not static so that the packet path can call it directly
+ * (INDIRECT_CALL_3() in table.c).
+ *
+ * Return: true if @amount conforms.
+ */
+bool rl_gcra_charge(union rl_state *s, const struct rl_rate *r, u64 now,
+		    u64 amount)
 {
 	struct rl_gcra *g = &s->gcra;
 	u64 d, d_ns, need = amount * r->cost;
@@ -97,7 +109,7 @@ const struct rl_algo_ops rl_algo_gcra = {
 	.name = "gcra",
 	.state_size = sizeof(struct rl_gcra),
 	.init = gcra_init,
-	.charge = gcra_charge,
+	.charge = rl_gcra_charge,
 	.peek = gcra_peek,
 	.full = gcra_full,
 };

@@ -62,8 +62,20 @@ static void swin_init(union rl_state *s, const struct rl_rate *r, u64 now)
 	s->swin.prev = 0;
 }
 
-static bool swin_charge(union rl_state *s, const struct rl_rate *r, u64 now,
-			u64 amount)
+/**
+ * rl_swin_charge() - the sliding window's &rl_algo_ops.charge
+ * @s: a source's state
+ * @r: its rule's rate
+ * @now: the time, ns
+ * @amount: units to take
+ *
+ * Not static so that the packet path can call it directly
+ * (INDIRECT_CALL_3() in table.c).
+ *
+ * Return: true if @amount conforms.
+ */
+bool rl_swin_charge(union rl_state *s, const struct rl_rate *r, u64 now,
+		    u64 amount)
 {
 	struct rl_swin *w = &s->swin;
 	u64 est;
@@ -104,7 +116,7 @@ const struct rl_algo_ops rl_algo_swin = {
 	.name = "sliding-window",
 	.state_size = sizeof(struct rl_swin),
 	.init = swin_init,
-	.charge = swin_charge,
+	.charge = rl_swin_charge,
 	.peek = swin_peek,
 	.full = swin_full,
 };

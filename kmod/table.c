@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/indirect_call_wrapper.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/netdevice.h>
@@ -268,11 +269,10 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 		e->limited = false;
 		released = true;
 	}
-	/* The default algorithm without an indirect call (a retpoline). */
-	if (ops == &rl_algo_token_bucket)
-		conforms = rl_bucket_take(&e->state.tb, rate, now, amount);
-	else
-		conforms = ops->charge(&e->state, rate, now, amount);
+	/* A direct call where indirect ones cost a retpoline. */
+	conforms = INDIRECT_CALL_3(ops->charge, rl_bucket_charge_state,
+				   rl_gcra_charge, rl_swin_charge,
+				   &e->state, rate, now, amount);
 	if (now > e->seen_ns)
 		WRITE_ONCE(e->seen_ns, now);	/* GC peeks without the lock */
 	if (conforms) {
@@ -309,8 +309,9 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 		     unsigned int len, u64 now)
 {
+	const struct rl_key *key = src;
 	const struct rl_rule *rule;
-	struct rl_key key;
+	struct rl_key masked;
 
 	rule = rl_rules_match(rcu_dereference(t->rules), src);
 	if (!rule || rule->action == NF_RL_ACTION_ALLOW)
@@ -318,11 +319,11 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
 	/* Sources are usually their own key: no copy, no masking. */
-	if (rule->agg_prefix == src->prefix)
-		return charge_entry(t, src, rule, now,
-				    rl_algo_amount(rule->unit, len));
-	rl_rules_mask(&key, src, rule->agg_prefix);
-	return charge_entry(t, &key, rule, now, rl_algo_amount(rule->unit, len));
+	if (rule->agg_prefix != src->prefix) {
+		rl_rules_mask(&masked, src, rule->agg_prefix);
+		key = &masked;
+	}
+	return charge_entry(t, key, rule, now, rl_algo_amount(rule->unit, len));
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
 
