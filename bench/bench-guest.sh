@@ -26,7 +26,8 @@
 # ORDERS (random, sequential: pktgen's next address for every packet),
 # COUNT (packets per run), THREADS (pktgen threads, one per CPU), CAPACITY
 # (table capacity of every variant), RATE and BURST (high enough that no
-# variant drops: every run measures the pass path), NF_RL_PARAMS.
+# variant drops: every run measures the pass path), NF_RL_PARAMS, and
+# KBENCH_SOURCES (the in-kernel microbenchmark's table sizes, or nothing).
 
 LIB=/lib/nf_ratelimit
 . $LIB/bench.conf
@@ -174,3 +175,14 @@ done
 done
 $IP netns del rl-gen
 $IP netns del rl-dut
+
+# The in-kernel microbenchmark (kmod/tests/bench.c), against the build of the
+# module that exports what it calls.
+for nsrc in $KBENCH_SOURCES; do
+	dmesg -c >/dev/null
+	insmod $LIB/nf_ratelimit_exports.ko &&
+		insmod $LIB/nf_ratelimit_bench.ko sources="$nsrc" &&
+		dmesg | sed -n "s/.*nf_ratelimit_bench: \([a-z0-9]*\) \([0-9.]*\)\$/# bench-kbench: $nsrc \1 \2/p"
+	rmmod nf_ratelimit_bench 2>/dev/null
+	rmmod nf_ratelimit 2>/dev/null
+done

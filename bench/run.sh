@@ -5,8 +5,9 @@
 # xt_hashlimit (iptables-legacy), an nft meter, an nft counter and nothing
 # ("floor") on the same traffic (bench/bench-guest.sh), then write
 # bench/results/ (bench/report.sh).  For the edit loop, BENCH_VARIANTS,
-# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_SCALING=1
-# skips the wall-clock one, BENCH_MODULE_DIR=DIR takes DIR/nf_ratelimit.ko
+# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_ICOUNT=1
+# and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
+# sets the microbenchmark's table sizes, BENCH_MODULE_DIR=DIR takes DIR/nf_ratelimit.ko
 # as built, and BENCH_NF_RL_PARAMS adds module parameters.
 set -euo pipefail
 
@@ -14,11 +15,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$top/.build/bench
 mkdir -p "$out"
-rm -f "$out"/*.rows
+rm -f "$out"/*.rows "$out"/*.kbench
 
 tools/install-deps.sh
 rel=$(tools/stock-kernel.sh linux-image-amd64)
 mods=${BENCH_MODULE_DIR:-$(tools/build-module.sh bench-module "/usr/src/linux-headers-$rel")}
+# The same module exporting its internals, and the microbenchmark using them.
+kbench=$(tools/build-module.sh bench-kbench "/usr/src/linux-headers-$rel" NF_RL_BENCH=1)
+cp "$kbench/nf_ratelimit.ko" "$out/nf_ratelimit_exports.ko"
 # The variants' modules and what they need, in load order (modprobe reads
 # modules.dep on the host; the guest has only insmod).
 extra=()
@@ -40,20 +44,23 @@ bench_vm() {
 	printf '%s\n' "$conf" >"$out/$name/bench.conf"
 	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m bench -o "$out/$name" -s "$cpus" \
 		-T 3600 -M "$mods/nf_ratelimit.ko" -f "$out/$name/bench.conf" \
-		-f bench/bench-guest.sh "${extra[@]}" "${progs[@]}" "$@"
+		-f bench/bench-guest.sh -f "$out/nf_ratelimit_exports.ko" \
+		-f "$kbench/nf_ratelimit_bench.ko" "${extra[@]}" "${progs[@]}" "$@"
 	sed -n "s/^# bench-row: /$name /p" "$out/$name/results.ktap" >"$out/$name.rows"
+	sed -n "s/^# bench-kbench: /$name /p" "$out/$name/results.ktap" >"$out/$name.kbench"
 }
 
 # Every variant passes every packet (RATE above what the VM can send, so no
 # source is ever limited): the runs compare the cost of deciding.
 common="CAPACITY=${BENCH_CAPACITY:-65536}
+KBENCH_SOURCES=
 RATE=1000000
 BURST=10000
 NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
 
 # 1. Instructions: one vCPU, guest time counted in instructions, every
 #    variant over the sweep of sources, both orders.
-bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit xt_hashlimit nft-meter}\"
+[ -n "${BENCH_NO_ICOUNT:-}" ] || bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit xt_hashlimit nft-meter}\"
 SOURCES=\"${BENCH_SOURCES:-1 1024 65536 262144 1048576}\"
 ORDERS=\"random sequential\"
 COUNT=${BENCH_COUNT:-200000}
@@ -72,7 +79,8 @@ ORDERS=random
 COUNT=${BENCH_WALL_COUNT:-400000}
 THREADS=$cpus
 REPEAT=3
-$common"
+$common
+KBENCH_SOURCES=\"$([ $cpus = 2 ] && echo "${BENCH_KBENCH_SOURCES:-1024 65536 1048576}")\""
 	done
 fi
 

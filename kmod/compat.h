@@ -15,7 +15,12 @@
  * letting the separate KUnit module reach internal functions without
  * exporting them from production builds.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#if defined(NF_RL_BENCH)
+/* make bench's build: the same exports, for nf_ratelimit_bench.ko. */
+#define VISIBLE_IF_KUNIT
+#define EXPORT_SYMBOL_IF_KUNIT(symbol) \
+	EXPORT_SYMBOL_NS(symbol, EXPORTED_FOR_KUNIT_TESTING)
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #include <kunit/visibility.h>
 #elif IS_ENABLED(CONFIG_KUNIT)
 #define VISIBLE_IF_KUNIT

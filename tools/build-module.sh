@@ -5,10 +5,12 @@
 # KDIR in a tree of its own, .build/NAME, so that builds for several kernels
 # do not overwrite each other's objects.
 #
-#   build-module.sh NAME KDIR      prints the directory holding the .ko files
+#   build-module.sh NAME KDIR [MAKEVAR=VALUE...]
+#                                  prints the directory holding the .ko files
 set -euo pipefail
 
 name=$1 kdir=$2
+shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 dir=$top/.build/$name
 
@@ -16,7 +18,7 @@ mkdir -p "$dir"
 rm -rf "$dir/kmod"
 cp -r "$top/kmod" "$top/Kbuild" "$dir/"
 # W=1: the extra warnings a maintainer's build enables, which must stay clean.
-make -s -C "$kdir" M="$dir" W=1 modules >"$dir/build.log" 2>&1 || {
+make -s -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || {
 	cat "$dir/build.log" >&2
 	exit 1
 }
