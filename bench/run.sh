@@ -4,11 +4,12 @@
 # make bench: boot Debian's 6.1 kernel under qemu and time nf_ratelimit,
 # xt_hashlimit (iptables-legacy), an nft meter, an nft counter and nothing
 # ("floor") on the same traffic (bench/bench-guest.sh), then write
-# bench/results/ (bench/report.sh).  For the edit loop, BENCH_VARIANTS,
+# bench/results/ (bench/report.py).  For the edit loop, BENCH_VARIANTS,
 # BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_ICOUNT=1
 # and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
-# sets the microbenchmark's table sizes, BENCH_MODULE_DIR=DIR takes DIR/nf_ratelimit.ko
-# as built, and BENCH_NF_RL_PARAMS adds module parameters.
+# sets the microbenchmark's table sizes, BENCH_MODULE_DIR=DIR takes
+# DIR/nf_ratelimit.ko as built, and BENCH_NF_RL_PARAMS adds module
+# parameters.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,8 +70,9 @@ REPEAT=1
 $common" -I
 
 # 2. Scaling: wall-clock packets per second on one vCPU, then on two with a
-#    pktgen thread each, interleaved repeats (TCG's wall clock is noisy: only
-#    the ratio of medians means anything).
+#    pktgen thread each, three repeats of the variants in turn per boot
+#    (TCG's wall clock is noisy: only the ratio of medians means anything);
+#    the two-vCPU boot also runs the in-kernel microbenchmark.
 if [ -z "${BENCH_NO_SCALING:-}" ]; then
 	for cpus in 1 2; do
 		bench_vm "wall$cpus" $cpus "VARIANTS=\"floor nf_ratelimit\"
