@@ -69,21 +69,27 @@ tests_for() {
 }
 
 # distro NAME METAPACKAGE: one of Debian's kernels, with its selftests.
+# Besides veth, the guest gets nf_tables and nft: guest_run.sh keeps a base
+# chain in the initial namespace so that netfilter's static keys stay on.
 distro() {
-	local name=$1 rel mods veth
+	local name=$1 rel mods ko extra=()
 	rel=$(tools/stock-kernel.sh "$2")
 	step "module for Debian's kernel $rel"
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
-	# 6.12 ships its modules xz-compressed; the VM's insmod wants them plain.
-	veth=/lib/modules/$rel/kernel/drivers/net/veth.ko
-	if [ ! -e "$veth" ]; then
-		xz -dc "$veth.xz" >"$top/.build/$name/veth.ko"
-		veth=$top/.build/$name/veth.ko
-	fi
+	# In load order, as the host's modules.dep for that kernel says.
+	for ko in $(for m in veth nf_tables; do modprobe -S "$rel" --show-depends "$m"; done |
+			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
+		# 6.12 ships its modules xz-compressed; the VM's insmod wants them plain.
+		case $ko in *.xz)
+			xz -dc "$ko" >"$top/.build/$name/$(basename "$ko" .xz)"
+			ko=$top/.build/$name/$(basename "$ko" .xz) ;;
+		esac
+		extra+=(-x "$ko")
+	done
 	step "VM: $rel, selftests"
 	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m selftests \
 		-o "$out/$name" -b .build/bin -t "$(tests_for "$name")" \
-		-M "$mods/nf_ratelimit.ko" -x "$veth" ||
+		-M "$mods/nf_ratelimit.ko" "${extra[@]}" -p /usr/sbin/nft ||
 		echo "not ok 1 vm: the $rel VM ran to the end" >>"$out/$name/results.ktap"
 	results+=("$name=$out/$name/results.ktap")
 }
