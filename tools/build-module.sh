@@ -16,7 +16,7 @@ dir=$top/.build/$name
 
 mkdir -p "$dir"
 rm -rf "$dir/kmod"
-cp -r "$top/kmod" "$top/Kbuild" "$dir/"
+cp -r "$top/kmod" "$top/Kbuild" "$top/VERSION" "$dir/"
 # W=1: the extra warnings a maintainer's build enables, which must stay clean.
 make -s -C "$kdir" M="$dir" W=1 "$@" modules >"$dir/build.log" 2>&1 || {
 	cat "$dir/build.log" >&2

@@ -25,7 +25,7 @@ point() {	# point STATUS DESCRIPTION LOGFILE
 }
 
 rm -rf "$dir" && mkdir -p "$dir"
-cp -r "$top/kmod" "$top/Kbuild" "$dir/"
+cp -r "$top/kmod" "$top/Kbuild" "$top/VERSION" "$dir/"
 make -C "$kdir" M="$dir" C=2 CHECK="sparse -Wno-unknown-attribute" modules \
 	>"$dir/sparse.raw" 2>&1
 rc=$?
