@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make              build kmod/nf_ratelimit.ko against KDIR, and rlctl
-#   make install      install both (then: modprobe nf_ratelimit)
+#   make install      install both, the man page, completion, systemd units
+#                     and example configuration (then: modprobe nf_ratelimit)
+#   make uninstall    remove what make install put there
+#   make dkms-install register, build and install the module through DKMS
+#   make deb          the Debian packages nf-ratelimit-dkms and rlctl, in .build/deb
 #   make check        every test: KUnit and selftests in VMs, and lint
 #   make check-quick  the selftests on Debian's kernel and the unit tests only
 #   make demo         boot a VM and show limiting at work
@@ -15,8 +19,16 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # The release the headers are for, as uname -r will say (Debian's headers
 # report the upstream version as kernelrelease, not the package's ABI name).
-KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+KVER ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 PREFIX ?= /usr
+DESTDIR ?=
+UNITDIR ?= /lib/systemd/system
+VERSION := $(shell cat VERSION)
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates
+# What DKMS and the Debian package need to build the module, nothing more.
+DKMS_SRC = /usr/src/nf-ratelimit-$(VERSION)
+MODULE_SOURCES = Kbuild VERSION dkms.conf kmod/Kbuild kmod/uapi \
+		 $(wildcard kmod/*.[ch] kmod/tests/*.c)
 
 all: modules rlctl
 
@@ -32,17 +44,70 @@ modules: kdir
 rlctl:
 	$(MAKE) -C tools/rlctl rlctl
 
-install: install-module install-rlctl
+install: install-module install-rlctl install-config
 
+# Into updates/, which depmod prefers to the kernel's own tree; depmod runs
+# on the target system itself only (a package's postinst does it elsewhere).
 install-module: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra KERNELRELEASE=$(KVER) modules_install
-	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
+	install -D -m 0644 kmod/nf_ratelimit.ko $(MODDIR)/nf_ratelimit.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
 
 install-rlctl: rlctl
 	install -D -m 0755 tools/rlctl/rlctl $(DESTDIR)$(PREFIX)/sbin/rlctl
 	install -D -m 0644 tools/rlctl/rlctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8
 	install -D -m 0644 tools/rlctl/rlctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl
+	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) dist/nf-ratelimit.service \
+		dist/nf-ratelimit-textfile.service dist/nf-ratelimit-textfile.timer
+
+# The examples never overwrite a configuration already there.
+install-config:
+	test -e $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf || \
+		install -D -m 0644 dist/modprobe.conf $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf
+	test -e $(DESTDIR)/etc/nf_ratelimit/rules.conf || \
+		install -D -m 0644 dist/rules.conf $(DESTDIR)/etc/nf_ratelimit/rules.conf
+	test -e $(DESTDIR)/etc/default/nf-ratelimit || \
+		install -D -m 0644 dist/nf-ratelimit.default $(DESTDIR)/etc/default/nf-ratelimit
+
+# Configuration is removed only where it is still the example, unchanged.
+uninstall:
+	rm -f $(MODDIR)/nf_ratelimit.ko
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	rm -f $(DESTDIR)$(PREFIX)/sbin/rlctl $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl \
+		$(DESTDIR)$(UNITDIR)/nf-ratelimit.service \
+		$(DESTDIR)$(UNITDIR)/nf-ratelimit-textfile.service \
+		$(DESTDIR)$(UNITDIR)/nf-ratelimit-textfile.timer
+	! cmp -s dist/modprobe.conf $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf || \
+		rm $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf
+	! cmp -s dist/rules.conf $(DESTDIR)/etc/nf_ratelimit/rules.conf || \
+		rm $(DESTDIR)/etc/nf_ratelimit/rules.conf
+	! cmp -s dist/nf-ratelimit.default $(DESTDIR)/etc/default/nf-ratelimit || \
+		rm $(DESTDIR)/etc/default/nf-ratelimit
+	-rmdir $(DESTDIR)/etc/nf_ratelimit 2>/dev/null
+
+# The module's source into /usr/src, then DKMS builds and installs it for
+# the running kernel, and again for every kernel installed later.
+dkms-install: dkms-source
+	dkms add -m nf-ratelimit -v $(VERSION)
+	dkms build -m nf-ratelimit -v $(VERSION)
+	dkms install -m nf-ratelimit -v $(VERSION)
+
+# The module's source as DKMS wants it, in DKMS_SRC (also used by the tests
+# and debian/rules).
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r --parents $(MODULE_SOURCES) $(DKMS_SRC)/
+	sed -i 's/#MODULE_VERSION#/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+
+dkms-uninstall:
+	-dkms remove -m nf-ratelimit -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+deb:
+	tools/install-deps.sh
+	tools/build-deb.sh
 
 check:
 	tools/check.sh
@@ -75,4 +140,5 @@ clean:
 	$(MAKE) -C tools/plot clean
 	rm -rf .build
 
-.PHONY: all kdir modules rlctl install install-module install-rlctl check check-quick demo lint deps bench plot clean
+.PHONY: all kdir modules rlctl install install-module install-rlctl install-config \
+	uninstall dkms-source dkms-install dkms-uninstall deb check check-quick demo lint deps bench plot clean

@@ -5,7 +5,8 @@
 #
 #  1. install missing packages; build the debug test kernel (cached in
 #     /var/cache/nf_ratelimit, about 6 minutes the first time);
-#  2. rlctl's unit tests and fuzzing, the netlink spec;
+#  2. rlctl's unit tests and fuzzing, the netlink spec; packaging (make
+#     install/uninstall, systemd units, DKMS builds for each kernel, make deb);
 #  3. for each of Debian's kernels, 6.1 ("stock"), 6.12 ("stock612") and
 #     6.12 PREEMPT_RT ("rt612"): build the module (W=1) and boot the kernel
 #     with its selftests (tests_for: the churn and unload stress scenarios
@@ -49,6 +50,11 @@ else
 	echo "not ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >>"$out/fuzz.ktap"
 fi
 results+=("fuzz=$out/fuzz.ktap")
+step "packaging: make install and uninstall, units, DKMS, make deb"
+tools/test-packaging.sh "$(tools/stock-kernel.sh linux-image-amd64)" \
+	"$(tools/stock-kernel.sh linux-image-6.12-amd64)" \
+	"$(tools/stock-kernel.sh linux-image-6.12-rt-amd64)" >"$out/packaging.ktap" || true
+results+=("packaging=$out/packaging.ktap")
 
 # tests_for NAME: the selftests a kernel's VM runs (NF_RL_TESTS overrides).
 # The control-plane stress scenarios run where the locking differs (RT) and

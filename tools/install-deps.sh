@@ -23,6 +23,7 @@ pkgs=(
 	gnuplot-nox			# make plot and make bench
 	iptables nftables		# make bench: xt_hashlimit, nft meters
 	valgrind			# make bench: instructions per decision
+	dkms debhelper dh-dkms lintian	# make dkms-install, make deb
 )
 
 missing=()
