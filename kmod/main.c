@@ -71,6 +71,10 @@ static bool dry_run;
 module_param(dry_run, bool, 0444);
 MODULE_PARM_DESC(dry_run, "Count packets that would be dropped, drop nothing (default N)");
 
+static bool log_events;	/* "log" would shadow the builtin */
+module_param_named(log, log_events, bool, 0444);
+MODULE_PARM_DESC(log, "Log a line when a source starts and stops being limited, at most net_ratelimit()'s pace (default N)");
+
 static char *full_policy = "shared";
 module_param(full_policy, charp, 0444);
 MODULE_PARM_DESC(full_policy, "New sources when the table is full: shared, drop or accept (default shared)");
@@ -257,6 +261,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	}
 
 	t->limits.dry_run = dry_run;
+	t->limits.log = log_events;
 
 	err = match_name(full_policy_names, ARRAY_SIZE(full_policy_names),
 			 full_policy);
@@ -267,6 +272,15 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	}
 	t->limits.full_policy = err;
 	return 0;
+}
+
+/* A source limited or released: to the kernel log and to netlink listeners. */
+static void notify(struct rl_table *t, const struct rl_event *ev)
+{
+	struct rl_net *rn = container_of(t, struct rl_net, table);
+
+	rl_log_event(rn, ev);
+	rl_netlink_notify(t, ev);
 }
 
 static int __net_init rl_net_init(struct net *net)
@@ -284,7 +298,7 @@ static int __net_init rl_net_init(struct net *net)
 	err = rl_table_init(&rn->table, &rl_table_cfg, rules, ktime_get_ns());
 	if (err)
 		return err;
-	rn->table.notify = rl_netlink_notify;
+	rn->table.notify = notify;
 	err = rl_procfs_init(net, rn);
 	if (err)
 		goto destroy_table;
@@ -370,3 +384,4 @@ module_exit(rl_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-source packet rate limiting for IPv4 and IPv6");
 MODULE_AUTHOR("nf_ratelimit developers");
+MODULE_VERSION(NF_RL_VERSION);

@@ -64,6 +64,7 @@ static const struct nla_policy config_policy[NF_RL_A_CONFIG_MAX + 1] = {
 	[NF_RL_A_CONFIG_MAX_ENTRIES] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &max_entries_range),
 	[NF_RL_A_CONFIG_DRY_RUN] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NF_RL_A_CONFIG_LOG] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NF_RL_A_CONFIG_FULL_POLICY] = NLA_POLICY_MAX(NLA_U32, __NF_RL_FULL_MAX - 1),
 };
 
@@ -150,6 +151,7 @@ static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 	    nla_put_u32(skb, NF_RL_A_CONFIG_BUCKETS, t->buckets) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_MAX_ENTRIES, lim.max_entries) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_DRY_RUN, lim.dry_run) ||
+	    nla_put_u8(skb, NF_RL_A_CONFIG_LOG, lim.log) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_FULL_POLICY, lim.full_policy) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_UNIT, c->unit) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_ALGO, c->algo))
@@ -224,6 +226,8 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
 		lim->max_entries = nla_get_u32(tb[NF_RL_A_CONFIG_MAX_ENTRIES]);
 	if (tb[NF_RL_A_CONFIG_DRY_RUN])
 		lim->dry_run = nla_get_u8(tb[NF_RL_A_CONFIG_DRY_RUN]);
+	if (tb[NF_RL_A_CONFIG_LOG])
+		lim->log = nla_get_u8(tb[NF_RL_A_CONFIG_LOG]);
 	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
 		lim->full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
 	if (lim->max_entries > 2ULL * rn->table.cfg.buckets) {

@@ -59,6 +59,9 @@ void rl_netlink_unregister(void);
 void rl_netlink_init_net(struct rl_net *rn);
 void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev);
 
+/* log.c */
+void rl_log_event(const struct rl_net *rn, const struct rl_event *ev);
+
 /* rate.c */
 int rl_rate_parse(const char *s, u64 *n, u64 *period_ns, enum nf_rl_unit *unit);
 const char *rl_rate_period_name(u64 period_ns);

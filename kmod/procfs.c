@@ -84,6 +84,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "max_entries %u\n", lim.max_entries);
 	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
 	seq_printf(seq, "dry_run %d\n", lim.dry_run);
+	seq_printf(seq, "log %d\n", lim.log);
 	seq_printf(seq, "full_policy %s\n",
 		   rl_main_full_policy_name(lim.full_policy));
 	return 0;

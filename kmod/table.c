@@ -511,6 +511,7 @@ void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim)
 	lim->max_entries = READ_ONCE(t->cfg.limits.max_entries);
 	lim->full_policy = READ_ONCE(t->cfg.limits.full_policy);
 	lim->dry_run = READ_ONCE(t->cfg.limits.dry_run);
+	lim->log = READ_ONCE(t->cfg.limits.log);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_limits);
 
@@ -570,6 +571,7 @@ void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim)
 	WRITE_ONCE(t->cfg.limits.max_entries, lim->max_entries);
 	WRITE_ONCE(t->cfg.limits.full_policy, lim->full_policy);
 	WRITE_ONCE(t->cfg.limits.dry_run, lim->dry_run);
+	WRITE_ONCE(t->cfg.limits.log, lim->log);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_set_limits);
 

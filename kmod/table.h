@@ -71,6 +71,7 @@ struct rl_limits {
 	u32 max_entries;
 	enum nf_rl_full_policy full_policy;
 	bool dry_run;
+	bool log;			/* limited and released, in the kernel log */
 };
 
 struct rl_table_cfg {

@@ -59,7 +59,8 @@ static void put_config(struct nlmsghdr *nlh, void *arg)
 
 	for (i = 0; i < c->n; i++)
 		rl_nl_put_rule(nlh, &c->rules[i], false);
-	if (c->set.has_dry_run || c->set.has_policy || c->set.has_max)
+	if (c->set.has_dry_run || c->set.has_policy || c->set.has_max ||
+	    c->set.has_log)
 		rl_nl_put_settings(nlh, &c->set);
 }
 
@@ -118,9 +119,9 @@ static void print_json(const struct rl_config_file *c)
 {
 	size_t i;
 
-	printf("{\"set\":{\"dry_run\":%s,\"full_policy\":\"%s\",\"max_entries\":%u},\"rules\":[",
+	printf("{\"set\":{\"dry_run\":%s,\"full_policy\":\"%s\",\"max_entries\":%u,\"log\":%s},\"rules\":[",
 	       c->set.dry_run ? "true" : "false", rl_policy_name(c->set.policy),
-	       c->set.max_entries);
+	       c->set.max_entries, c->set.log ? "true" : "false");
 	for (i = 0; i < c->n; i++) {
 		printf("%s", i ? "," : "");
 		rl_print_rule_json(stdout, &c->rules[i]);

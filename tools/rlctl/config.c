@@ -4,7 +4,7 @@
  * file that "rlctl apply" reads and "rlctl save" writes:
  *
  *	# comments and blank lines are ignored
- *	set dry-run off full-policy shared max-entries 65536
+ *	set dry-run off full-policy shared max-entries 65536 log off
  *	rule 0.0.0.0/0 rate 100/second burst 200 prefix-len 32
  *	rule 10.0.0.0/8 action allow
  *
@@ -192,7 +192,7 @@ int rl_parse_rule(int argc, char **argv, bool prefix_only,
 
 /**
  * rl_parse_setting() - one "NAME VALUE" of rlctl set or a set line
- * @name: dry-run, full-policy or max-entries
+ * @name: dry-run, full-policy, max-entries or log
  * @val: its value
  * @s: updated on success
  * @err: RL_ERR_LEN bytes for the reason of a failure
@@ -220,8 +220,14 @@ int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,
 		if (rl_parse_u32(val, UINT32_MAX, &s->max_entries) || !s->max_entries)
 			return fail(err, "max-entries wants a positive count, not '%s'", val);
 		s->has_max = true;
+	} else if (!strcmp(name, "log")) {
+		if (s->has_log)
+			return fail(err, "'%s' given twice", name);
+		if (rl_parse_bool(val, &s->log))
+			return fail(err, "log wants on or off, not '%s'", val);
+		s->has_log = true;
 	} else {
-		return fail(err, "unknown setting '%s' (dry-run, full-policy, max-entries)", name);
+		return fail(err, "unknown setting '%s' (dry-run, full-policy, max-entries, log)", name);
 	}
 	return 0;
 }
@@ -426,6 +432,8 @@ void rl_format_config(FILE *f, const struct rl_config_file *c)
 		fprintf(f, "set full-policy %s\n", rl_policy_name(s->policy));
 	if (s->has_max)
 		fprintf(f, "set max-entries %u\n", s->max_entries);
+	if (s->has_log)
+		fprintf(f, "set log %s\n", s->log ? "on" : "off");
 	for (i = 0; i < c->n; i++) {
 		rl_format_rule(&c->rules[i], buf, sizeof(buf));
 		fprintf(f, "rule %s\n", buf);

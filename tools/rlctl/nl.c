@@ -365,6 +365,8 @@ void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s)
 		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_FULL_POLICY, s->policy);
 	if (s->has_max)
 		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_MAX_ENTRIES, s->max_entries);
+	if (s->has_log)
+		mnl_attr_put_u8(nlh, NF_RL_A_CONFIG_LOG, s->log);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -386,6 +388,10 @@ void rl_nl_parse_settings(const struct nlattr *nest, struct rl_settings *s)
 		case NF_RL_A_CONFIG_MAX_ENTRIES:
 			s->max_entries = rl_nl_uint(a);
 			s->has_max = true;
+			break;
+		case NF_RL_A_CONFIG_LOG:
+			s->log = rl_nl_uint(a);
+			s->has_log = true;
 			break;
 		}
 	}

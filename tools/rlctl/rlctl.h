@@ -66,8 +66,8 @@ struct rl_rule_spec {
 };
 
 struct rl_settings {
-	bool has_dry_run, has_policy, has_max;
-	bool dry_run;
+	bool has_dry_run, has_policy, has_max, has_log;
+	bool dry_run, log;
 	uint32_t policy, max_entries;
 };
 

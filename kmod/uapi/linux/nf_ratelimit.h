@@ -128,6 +128,7 @@ enum nf_rl_config_attr {
 	NF_RL_A_CONFIG_FULL_POLICY,	/* u32, enum nf_rl_full_policy, settable */
 	NF_RL_A_CONFIG_UNIT,		/* u32, enum nf_rl_unit of RATE and BURST */
 	NF_RL_A_CONFIG_ALGO,		/* u32, enum nf_rl_algo */
+	NF_RL_A_CONFIG_LOG,		/* u8, 0 or 1, settable */
 	__NF_RL_A_CONFIG_MAX
 };
 

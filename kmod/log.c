@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events in the kernel log: a line when a source starts being limited and
+ * when it stops, for sysadmins who read dmesg or journald rather than run
+ * "rlctl monitor".  Off unless log=1 or "rlctl set log on".
+ *
+ * A flood of spoofed sources makes one event per source, so the lines go
+ * through net_ratelimit(): netdev's shared pace for packet-driven messages
+ * (net.core.message_burst and message_cost), which one namespace cannot
+ * exceed for all of them.  Lines it suppresses are counted by the kernel
+ * ("N callbacks suppressed"), not here.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/inet.h>
+#include <linux/net.h>
+#include <linux/printk.h>
+#include <net/net_namespace.h>
+
+#include "nf_ratelimit.h"
+
+/* "ffff:...:ffff/128": the longest key as text. */
+#define RL_KEY_TEXT	(INET6_ADDRSTRLEN + sizeof("/128"))
+
+static void key_text(char *buf, const struct rl_key *k)
+{
+	if (k->family == AF_INET)
+		snprintf(buf, RL_KEY_TEXT, "%pI4/%u", &k->addr.v4, k->prefix);
+	else
+		snprintf(buf, RL_KEY_TEXT, "%pI6c/%u", &k->addr.v6, k->prefix);
+}
+
+/**
+ * rl_log_event() - log an event, if the namespace's log setting is on
+ * @rn: the namespace
+ * @ev: a source limited or released
+ *
+ * Context: any, up to softirq; does not sleep.
+ */
+void rl_log_event(const struct rl_net *rn, const struct rl_event *ev)
+{
+	char source[RL_KEY_TEXT], rule[RL_KEY_TEXT];
+
+	if (!READ_ONCE(rn->table.cfg.limits.log) || !net_ratelimit())
+		return;
+	key_text(source, &ev->source);
+	key_text(rule, &ev->rule);
+	if (net_eq(rn->net, &init_net))
+		pr_info("%s %s by rule %s, %llu dropped\n", source,
+			ev->type == NF_RL_EVENT_LIMITED ? "limited" : "released",
+			rule, ev->dropped);
+	else
+		pr_info("%s %s by rule %s, %llu dropped, netns %u\n", source,
+			ev->type == NF_RL_EVENT_LIMITED ? "limited" : "released",
+			rule, ev->dropped, rn->net->ns.inum);
+}
