@@ -53,7 +53,8 @@ rl -j status
 check "status -j is JSON with the counters" \
 	grep -q '"stats":{"passed":17,"dropped":45,' "$TMP/out"
 rl --prometheus status
-check "status --prometheus: counters" grep -qx 'nf_ratelimit_dropped_total 45' "$TMP/out"
+check "status --prometheus: counters, labelled with the namespace" \
+	grep -qx 'nf_ratelimit_packets_dropped_total{netns="rl-dst"} 45' "$TMP/out"
 check "status --prometheus: typed" grep -qx '# TYPE nf_ratelimit_entries gauge' "$TMP/out"
 
 rl entries

@@ -4,38 +4,48 @@
  * Prometheus text exposition format (for node_exporter's textfile collector).
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/nf_ratelimit.h>
 
 #include "rlctl.h"
 
+/*
+ * @name is what text and JSON say; @metric the Prometheus name, after its
+ * conventions: the unit counted in the name, counters ending in _total.
+ */
 struct counter {
 	int attr;
 	const char *name;
+	const char *metric;
 	const char *help;
 	bool gauge;
 };
 
 static const struct counter counters[] = {
-	{ NF_RL_A_STATS_PASSED, "passed", "Packets passed." },
-	{ NF_RL_A_STATS_DROPPED, "dropped", "Packets dropped." },
-	{ NF_RL_A_STATS_DRY_RUN_DROPPED, "dry_run_dropped",
+	{ NF_RL_A_STATS_PASSED, "passed", "packets_passed_total", "Packets passed." },
+	{ NF_RL_A_STATS_DROPPED, "dropped", "packets_dropped_total", "Packets dropped." },
+	{ NF_RL_A_STATS_DRY_RUN_DROPPED, "dry_run_dropped", "packets_dry_run_dropped_total",
 	  "Packets that would have been dropped, with dry_run on." },
-	{ NF_RL_A_STATS_ENTRIES, "entries", "Sources tracked now.", true },
-	{ NF_RL_A_STATS_TABLE_FULL, "table_full",
+	{ NF_RL_A_STATS_ENTRIES, "entries", "entries", "Sources tracked now.", true },
+	{ NF_RL_A_STATS_TABLE_FULL, "table_full", "packets_table_full_total",
 	  "Packets from new sources that found the table full." },
-	{ NF_RL_A_STATS_ALLOC_FAILED, "alloc_failed",
+	{ NF_RL_A_STATS_ALLOC_FAILED, "alloc_failed", "packets_alloc_failed_total",
 	  "Packets whose new entry could not be allocated." },
-	{ NF_RL_A_STATS_GC_RUNS, "gc_runs", "Garbage collection passes." },
-	{ NF_RL_A_STATS_GC_FREED, "gc_freed", "Idle entries freed by garbage collection." },
-	{ NF_RL_A_STATS_ALLOWED, "allowed",
+	{ NF_RL_A_STATS_GC_RUNS, "gc_runs", "gc_runs_total", "Garbage collection passes." },
+	{ NF_RL_A_STATS_GC_FREED, "gc_freed", "gc_freed_entries_total",
+	  "Idle entries freed by garbage collection." },
+	{ NF_RL_A_STATS_ALLOWED, "allowed", "packets_allowed_total",
 	  "Packets passed by an allow rule or no rule, without a bucket." },
-	{ NF_RL_A_STATS_DENIED, "denied", "Packets a deny rule decided." },
-	{ NF_RL_A_STATS_RULES, "rules", "Rules in force.", true },
-	{ NF_RL_A_STATS_EVENTS_LOST, "events_lost",
+	{ NF_RL_A_STATS_DENIED, "denied", "packets_denied_total",
+	  "Packets a deny rule decided." },
+	{ NF_RL_A_STATS_RULES, "rules", "rules", "Rules in force.", true },
+	{ NF_RL_A_STATS_EVENTS_LOST, "events_lost", "events_lost_total",
 	  "Events not sent, over the event rate." },
 };
 
@@ -121,6 +131,7 @@ static void print_text(const struct status *st)
 	printf("%-16s %u\n", "max_entries", st->set.max_entries);
 	printf("%-16s %u\n", "buckets", st->buckets);
 	printf("%-16s %s\n", "dry_run", st->set.dry_run ? "on" : "off");
+	printf("%-16s %s\n", "log", st->set.log ? "on" : "off");
 	printf("%-16s %s\n", "full_policy", rl_policy_name(st->set.policy));
 }
 
@@ -140,34 +151,74 @@ static void print_json(const struct status *st)
 	       st->unit ? "bytes" : "packets");
 	printf(",\"rate_packets\":%llu,\"rate_period_ns\":%llu,\"burst\":%llu,"
 	       "\"v4_prefix\":%u,\"v6_prefix\":%u,\"hook\":\"%s\",\"priority\":%d,"
-	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"full_policy\":\"%s\"}}\n",
+	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"log\":%s,"
+	       "\"full_policy\":\"%s\"}}\n",
 	       (unsigned long long)st->rate, (unsigned long long)st->period_ns,
 	       (unsigned long long)st->burst, st->v4_prefix, st->v6_prefix,
 	       name_of(hooks, 2, st->hook), st->priority, st->set.max_entries,
 	       st->buckets, st->set.dry_run ? "true" : "false",
-	       rl_policy_name(st->set.policy));
+	       st->set.log ? "true" : "false", rl_policy_name(st->set.policy));
+}
+
+/*
+ * The namespace rlctl runs in, for the netns label: its name under
+ * /run/netns (ip netns), "init" for PID 1's, or else its inode number as
+ * ls -l /proc/PID/ns/net and lsns show it.
+ */
+static void netns_label(char *buf, size_t len)
+{
+	struct stat self, other;
+	struct dirent *d;
+	char path[PATH_MAX];
+	DIR *dir;
+
+	if (stat("/proc/self/ns/net", &self)) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	snprintf(buf, len, "%llu", (unsigned long long)self.st_ino);
+	if (!stat("/proc/1/ns/net", &other) && other.st_ino == self.st_ino &&
+	    other.st_dev == self.st_dev) {
+		snprintf(buf, len, "init");
+		return;
+	}
+	dir = opendir("/run/netns");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/run/netns/%s", d->d_name);
+		if (d->d_name[0] != '.' && !stat(path, &other) &&
+		    other.st_ino == self.st_ino && other.st_dev == self.st_dev) {
+			snprintf(buf, len, "%s", d->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+}
+
+static void print_metric(const char *name, const char *help, bool gauge,
+			 const char *netns, unsigned long long v)
+{
+	printf("# HELP nf_ratelimit_%s %s\n", name, help);
+	printf("# TYPE nf_ratelimit_%s %s\n", name, gauge ? "gauge" : "counter");
+	printf("nf_ratelimit_%s{netns=", name);
+	rl_json_str(stdout, netns);	/* a label value is quoted as JSON is */
+	printf("} %llu\n", v);
 }
 
 static void print_prometheus(const struct status *st)
 {
+	char netns[NAME_MAX + 1];
 	size_t i;
 
-	for (i = 0; i < NCOUNTERS; i++) {
-		const struct counter *c = &counters[i];
-		const char *suffix = c->gauge ? "" : "_total";
-
-		printf("# HELP nf_ratelimit_%s%s %s\n", c->name, suffix, c->help);
-		printf("# TYPE nf_ratelimit_%s%s %s\n", c->name, suffix,
-		       c->gauge ? "gauge" : "counter");
-		printf("nf_ratelimit_%s%s %llu\n", c->name, suffix,
-		       (unsigned long long)st->stat[c->attr]);
-	}
-	printf("# HELP nf_ratelimit_max_entries Most sources tracked.\n");
-	printf("# TYPE nf_ratelimit_max_entries gauge\n");
-	printf("nf_ratelimit_max_entries %u\n", st->set.max_entries);
-	printf("# HELP nf_ratelimit_dry_run 1 if drops are only counted.\n");
-	printf("# TYPE nf_ratelimit_dry_run gauge\n");
-	printf("nf_ratelimit_dry_run %u\n", st->set.dry_run);
+	netns_label(netns, sizeof(netns));
+	for (i = 0; i < NCOUNTERS; i++)
+		print_metric(counters[i].metric, counters[i].help,
+			     counters[i].gauge, netns, st->stat[counters[i].attr]);
+	print_metric("max_entries", "Most sources tracked.", true, netns,
+		     st->set.max_entries);
+	print_metric("dry_run", "1 if drops are only counted.", true, netns,
+		     st->set.dry_run);
 }
 
 static int status_run(int argc, char **argv, const struct rlctl_opts *o)
