@@ -17,6 +17,7 @@ static const struct rlctl_cmd *const groups[] = {
 	rlctl_rule_cmds,
 	rlctl_apply_cmds,
 	rlctl_monitor_cmds,
+	rlctl_import_cmds,
 };
 
 static void usage(FILE *f)

@@ -36,6 +36,7 @@ extern const struct rlctl_cmd rlctl_set_cmds[];
 extern const struct rlctl_cmd rlctl_rule_cmds[];
 extern const struct rlctl_cmd rlctl_apply_cmds[];
 extern const struct rlctl_cmd rlctl_monitor_cmds[];
+extern const struct rlctl_cmd rlctl_import_cmds[];
 
 /* parse.c: return 0 or -EINVAL; nothing is written on failure. */
 struct rl_prefix {

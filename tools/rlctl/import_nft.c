@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlctl import, from nft list ruleset: meters, a dynamic set whose elements
+ * each carry a limit, keyed on the source address:
+ *
+ *	chain input {
+ *		type filter hook input priority filter; policy accept;
+ *		ip saddr 198.51.100.0/24 update @m { ip saddr and 255.255.255.0
+ *			limit rate over 10/second burst 20 packets } drop
+ *	}
+ *
+ * drops what a source (here, each /24) sends over the rate, as an
+ * nf_ratelimit rule does; "limit rate R ... accept" does the same only if
+ * the chain drops what falls through.  The older "meter NAME { ... }"
+ * spelling reads the same.  A rule that matches on more than the source has
+ * no equivalent, nor has a limit shared by all sources.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "import.h"
+
+#define NFT_LIMIT_BURST 5	/* packets: nft's default, which it omits */
+
+struct nft_chain {
+	char hook[16], policy[16];
+	bool base;
+};
+
+#define SKIP(...) do { rl_import_skip(im, __VA_ARGS__); return; } while (0)
+
+static int saddr_family(const char *proto)
+{
+	return !strcmp(proto, "ip") ? AF_INET : !strcmp(proto, "ip6") ? AF_INET6 : 0;
+}
+
+/* "counter packets 1 bytes 2", "comment "x"": said of a rule, no match. */
+static int skip_said(char **tok, int i, int n)
+{
+	for (;;) {
+		if (i < n && !strcmp(tok[i], "counter")) {
+			i++;
+			if (i + 3 < n && !strcmp(tok[i], "packets") &&
+			    !strcmp(tok[i + 2], "bytes"))
+				i += 4;
+		} else if (i + 1 < n && !strcmp(tok[i], "comment")) {
+			i += 2;
+		} else {
+			return i;
+		}
+	}
+}
+
+/* Whether the rules after @from in the chain drop what falls through. */
+static bool ends_in_drop(const struct nft_chain *c, char **rest, int nrest)
+{
+	int i;
+
+	if (!strcmp(c->policy, "drop"))
+		return true;
+	for (i = 0; i < nrest; i++)
+		if (!strcmp(rest[i], "drop"))
+			return true;
+	return false;
+}
+
+static void convert(struct rl_import *im, int no, char **tok, int n,
+		    const struct nft_chain *c, char **rest, int nrest)
+{
+	struct rl_import_rule r = { .prefix_len = -1, .burst_default = NFT_LIMIT_BURST };
+	char rate[64], burst[48], other[256] = "";
+	const char *verdict = NULL;
+	bool over = false, bytes;
+	int i = 0, fam;
+
+	if (!c->base || (strcmp(c->hook, "input") && strcmp(c->hook, "prerouting")))
+		SKIP("its chain is not a base chain at hook input or prerouting, where nf_ratelimit sees packets");
+	/* Before the meter: a match on the source's prefix, nothing else. */
+	if (i + 2 < n && saddr_family(tok[i]) && !strcmp(tok[i + 1], "saddr") &&
+	    tok[i + 2][0] != '{' && tok[i + 2][0] != '@') {
+		r.family = saddr_family(tok[i]);
+		r.prefix = tok[i + 2];
+		i += 3;
+	}
+	if (i + 2 < n && (!strcmp(tok[i], "update") || !strcmp(tok[i], "add")) &&
+	    tok[i + 1][0] == '@' && !strcmp(tok[i + 2], "{")) {
+		i += 3;
+	} else if (i + 2 < n && !strcmp(tok[i], "meter")) {
+		i += 2;
+		if (i + 1 < n && !strcmp(tok[i], "size"))
+			i += 2;
+		if (i >= n || strcmp(tok[i++], "{"))
+			SKIP("a meter with no { ... } body");
+	} else if (i < n && !strcmp(tok[i], "limit")) {
+		SKIP("one limit shared by every source it matches, not one per source");
+	} else {
+		SKIP("it matches on more than the source address before its meter");
+	}
+	/* The meter's key: the source, perhaps masked to a prefix. */
+	if (i + 1 >= n || !saddr_family(tok[i]) || strcmp(tok[i + 1], "saddr"))
+		SKIP("the meter's key is not the source address (ip saddr or ip6 saddr)");
+	fam = saddr_family(tok[i]);
+	if (r.family && r.family != fam)
+		SKIP("it matches on one family's source and keys on the other's");
+	r.family = fam;
+	i += 2;
+	if (i + 1 < n && !strcmp(tok[i], "and")) {
+		r.prefix_len = rl_import_mask_len(tok[i + 1], fam);
+		if (r.prefix_len < 0)
+			SKIP("the mask %s is not a prefix", tok[i + 1]);
+		i += 2;
+	}
+	if (i + 1 < n && !strcmp(tok[i], "timeout"))
+		i += 2;		/* how long an idle element lives: GC's business */
+	if (i + 2 >= n || strcmp(tok[i], "limit") || strcmp(tok[i + 1], "rate"))
+		SKIP("the meter holds no 'limit rate'");
+	i += 2;
+	if (i < n && !strcmp(tok[i], "over")) {
+		over = true;
+		i++;
+	}
+	/* "10/second", or "10 mbytes/second" for a byte rate. */
+	bytes = i < n && !strchr(tok[i], '/');
+	if (i >= n || (bytes && i + 1 >= n))
+		SKIP("a limit with no rate");
+	snprintf(rate, sizeof(rate), "%s%s", tok[i], bytes ? tok[i + 1] : "");
+	r.rate = rate;
+	i += bytes ? 2 : 1;
+	if (i + 2 < n && !strcmp(tok[i], "burst")) {
+		if (!strcmp(tok[i + 2], "packets")) {
+			if (bytes)
+				SKIP("a byte rate with a burst in packets");
+			snprintf(burst, sizeof(burst), "%s", tok[i + 1]);
+		} else {
+			snprintf(burst, sizeof(burst), "%s%s", tok[i + 1], tok[i + 2]);
+		}
+		r.burst = burst;
+		i += 3;
+	} else if (bytes) {
+		SKIP("a byte rate with nft's default burst, which has no nf_ratelimit equivalent: give one");
+	}
+	if (i >= n || strcmp(tok[i++], "}"))
+		SKIP("the meter holds more than its key and its limit");
+	i = skip_said(tok, i, n);
+	if (i < n)
+		verdict = tok[i++];
+	for (; i < n; i++) {
+		size_t len = strlen(other);
+
+		snprintf(other + len, sizeof(other) - len, "%s%s", len ? " " : "", tok[i]);
+	}
+	if (*other)
+		SKIP("'%s' after its verdict", other);
+	if (over && verdict && !strcmp(verdict, "drop")) {
+		/* the limit itself */
+	} else if (!over && verdict && !strcmp(verdict, "accept")) {
+		if (!ends_in_drop(c, rest, nrest))
+			SKIP("what goes over the limit falls through the chain, and neither its policy nor a later 'drop' drops it");
+	} else {
+		SKIP("'limit rate %s... %s' does not drop what goes over the rate",
+		     over ? "over " : "", verdict ? verdict : "(no verdict)");
+	}
+	rl_import_add(im, no, &r);
+}
+
+/**
+ * rl_import_nft() - convert nft list ruleset output
+ * @im: the conversion
+ * @text: the ruleset, modified in place
+ *
+ * Return: 0, -E2BIG for a line too long to read, or -ENOMEM.
+ */
+int rl_import_nft(struct rl_import *im, char *text)
+{
+	char *line, *next, *tok[RL_IMPORT_MAX_TOKENS], **lines = NULL;
+	int *nos = NULL, n = 0, no = 0, depth = 0, skip_to = -1, i, j, ntok;
+	struct nft_chain chain = { 0 };
+	bool in_chain = false;
+	int ret = 0;
+
+	/* Lines first: an upto-style rule needs to see the rest of its chain. */
+	for (line = text; line; line = next) {
+		void *p, *q;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		p = realloc(lines, (n + 1) * sizeof(*lines));
+		q = p ? realloc(nos, (n + 1) * sizeof(*nos)) : NULL;
+		if (p)
+			lines = p;
+		if (!p || !q) {
+			free(lines);
+			return -ENOMEM;
+		}
+		nos = q;
+		lines[n] = line;
+		nos[n++] = ++no;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		char copy[4096];
+		const char *l = lines[i];
+
+		while (*l == ' ' || *l == '\t')
+			l++;
+		/* Blocks that hold no rules: sets with their elements, maps... */
+		if (skip_to >= 0) {
+			depth += !!strchr(l, '{') - !!strchr(l, '}');
+			if (depth == skip_to)
+				skip_to = -1;
+			continue;
+		}
+		if (!strncmp(l, "table ", 6)) {
+			depth++;
+		} else if (!strncmp(l, "chain ", 6)) {
+			depth++;
+			in_chain = true;
+			memset(&chain, 0, sizeof(chain));
+		} else if (in_chain && !strncmp(l, "type ", 5)) {
+			const char *h = strstr(l, " hook "), *pol = strstr(l, "policy ");
+
+			chain.base = h;
+			if (h)
+				sscanf(h, " hook %15[a-z]", chain.hook);
+			if (pol)
+				sscanf(pol, "policy %15[a-z]", chain.policy);
+		} else if (!strcmp(l, "}")) {
+			depth--;
+			in_chain = in_chain && depth >= 2;
+		} else if (strchr(l, '{') && !in_chain) {
+			skip_to = depth++;
+		} else if (in_chain && strstr(l, "limit rate")) {
+			char *rest[64];
+			int nrest = 0;
+
+			/*
+			 * What the chain does after this rule: the policy, or
+			 * a rule that is only a drop ("counter drop" too).
+			 */
+			for (j = i + 1; j < n && nrest < 64; j++) {
+				const char *m = lines[j];
+
+				while (*m == ' ' || *m == '\t')
+					m++;
+				if (!strcmp(m, "}"))
+					break;
+				if (!strcmp(m, "drop") || (!strncmp(m, "counter", 7) &&
+							   strstr(m, " drop") &&
+							   !strchr(m, '@')))
+					rest[nrest++] = "drop";
+			}
+			snprintf(copy, sizeof(copy), "%s", l);
+			ntok = rl_import_split(copy, tok, RL_IMPORT_MAX_TOKENS);
+			if (ntok < 0) {
+				ret = ntok;
+				break;
+			}
+			rl_import_echo(im, nos[i], tok, ntok);
+			convert(im, nos[i], tok, ntok, &chain, rest, nrest);
+		}
+	}
+	free(lines);
+	free(nos);
+	return ret;
+}
