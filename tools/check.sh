@@ -59,7 +59,8 @@ results+=("packaging=$out/packaging.ktap")
 # tests_for NAME: the selftests a kernel's VM runs (NF_RL_TESTS overrides).
 # The control-plane stress scenarios run where the locking differs (RT) and
 # under the sanitizers (debug); fault injection exists on the debug kernel
-# only.  Every kernel gets the spoofed flood and everything else.
+# only; rlctl import's comparison with iptables and nft (userspace, mostly)
+# on 6.1 only.  Every kernel gets the spoofed flood and everything else.
 tests_for() {
 	local skip=(-e lib.sh)
 	if [ -n "${NF_RL_TESTS:-}" ]; then
@@ -67,23 +68,29 @@ tests_for() {
 		return
 	fi
 	case $1 in
-	stock|stock612)
-		skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh) ;;
-	rt612)	skip+=(-e stress_alloc_failure.sh) ;;
+	stock)	skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh) ;;
+	stock612)
+		skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh
+		       -e import.sh) ;;
+	rt612)	skip+=(-e stress_alloc_failure.sh -e import.sh) ;;
+	debug)	skip+=(-e import.sh) ;;
 	esac
 	(cd selftests && ls -- *.sh) | grep -vx "${skip[@]}" | tr '\n' ' '
 }
 
 # distro NAME METAPACKAGE: one of Debian's kernels, with its selftests.
 # Besides veth, the guest gets nf_tables and nft: guest_run.sh keeps a base
-# chain in the initial namespace so that netfilter's static keys stay on.
+# chain in the initial namespace so that netfilter's static keys stay on;
+# import.sh also uses them, nft_limit, and iptables-legacy with hashlimit.
 distro() {
-	local name=$1 rel mods ko extra=()
+	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft)
 	rel=$(tools/stock-kernel.sh "$2")
 	step "module for Debian's kernel $rel"
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
 	# In load order, as the host's modules.dep for that kernel says.
-	for ko in $(for m in veth nf_tables; do modprobe -S "$rel" --show-depends "$m"; done |
+	for ko in $(for m in veth nf_tables nft_limit iptable_filter xt_hashlimit xt_tcpudp; do
+			modprobe -S "$rel" --show-depends "$m"
+		done |
 			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
 		# 6.12 ships its modules xz-compressed; the VM's insmod wants them plain.
 		case $ko in *.xz)
@@ -92,10 +99,14 @@ distro() {
 		esac
 		extra+=(-x "$ko")
 	done
+	progs+=(-p /usr/sbin/xtables-legacy-multi)
+	for so in libxt_hashlimit libxt_standard libxt_udp libxt_tcp; do
+		progs+=(-p "/usr/lib/x86_64-linux-gnu/xtables/$so.so")
+	done
 	step "VM: $rel, selftests"
 	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m selftests \
 		-o "$out/$name" -b .build/bin -t "$(tests_for "$name")" \
-		-M "$mods/nf_ratelimit.ko" "${extra[@]}" -p /usr/sbin/nft ||
+		-M "$mods/nf_ratelimit.ko" "${extra[@]}" "${progs[@]}" ||
 		echo "not ok 1 vm: the $rel VM ran to the end" >>"$out/$name/results.ktap"
 	results+=("$name=$out/$name/results.ktap")
 }
