@@ -107,7 +107,8 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 		SKIP("it matches on one family's source and keys on the other's");
 	r.family = fam;
 	i += 2;
-	if (i + 1 < n && !strcmp(tok[i], "and")) {
+	/* nft 1.0.6 lists the mask as "&", the manual writes "and". */
+	if (i + 1 < n && (!strcmp(tok[i], "and") || !strcmp(tok[i], "&"))) {
 		r.prefix_len = rl_import_mask_len(tok[i + 1], fam);
 		if (r.prefix_len < 0)
 			SKIP("the mask %s is not a prefix", tok[i + 1]);

@@ -296,6 +296,10 @@ static const struct {
 	  NFT_CHAIN("input", "accept", "ip saddr 198.18.2.0/24 update @m { ip saddr and 255.255.255.0 "
 		    "limit rate over 10/second burst 20 packets } counter packets 0 bytes 0 drop"),
 	  "rule 198.18.2.0/24 rate 10/second burst 20 prefix-len 24\n", 0 },
+	{ "nft meter with the mask as nft list prints it",
+	  NFT_CHAIN("input", "accept", "update @m { ip saddr & 255.255.255.0 "
+		    "limit rate over 10/second burst 20 packets } drop"),
+	  "rule 0.0.0.0/0 rate 10/second burst 20 prefix-len 24\n", 0 },
 	{ "nft's default burst is 5",
 	  NFT_CHAIN("prerouting", "accept", "update @m { ip saddr limit rate over 10/second } drop"),
 	  "rule 0.0.0.0/0 rate 10/second burst 5 prefix-len 32\n", 0 },
