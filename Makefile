@@ -90,8 +90,8 @@ uninstall:
 # the running kernel, and again for every kernel installed later.
 dkms-install: dkms-source
 	dkms add -m nf-ratelimit -v $(VERSION)
-	dkms build -m nf-ratelimit -v $(VERSION)
-	dkms install -m nf-ratelimit -v $(VERSION)
+	dkms build -m nf-ratelimit -v $(VERSION) -k $(KVER)
+	dkms install -m nf-ratelimit -v $(VERSION) -k $(KVER)
 
 # The module's source as DKMS wants it, in DKMS_SRC (also used by the tests
 # and debian/rules).
