@@ -43,7 +43,7 @@ static int convert_rate(const char *in, char *out, size_t len, bool *bytes)
 		{ "b", "bytes" }, { "kb", "kbytes" }, { "mb", "mbytes" }, { "gb", "gbytes" },
 	};
 	const char *slash = strchr(in, '/'), *p = in;
-	size_t digits, i;
+	size_t digits;
 
 	while (*p >= '0' && *p <= '9')
 		p++;
@@ -52,6 +52,8 @@ static int convert_rate(const char *in, char *out, size_t len, bool *bytes)
 		return -EINVAL;
 	*bytes = false;
 	if (p != (slash ? slash : in + strlen(in))) {
+		size_t i;
+
 		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 			if (!strncmp(p, units[i][0], strlen(units[i][0])) &&
 			    p + strlen(units[i][0]) == (slash ? slash : p + strlen(p)))

@@ -119,7 +119,7 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 	if (i + 2 >= n || strcmp(tok[i], "limit") || strcmp(tok[i + 1], "rate"))
 		SKIP("the meter holds no 'limit rate'");
 	i += 2;
-	if (i < n && !strcmp(tok[i], "over")) {
+	if (!strcmp(tok[i], "over")) {
 		over = true;
 		i++;
 	}

@@ -414,21 +414,21 @@ int main(void)
 		rl_config_free(&c);
 	}
 	for (i = 0; i < sizeof(imports) / sizeof(imports[0]); i++) {
-		char rules[512] = "", *out = NULL, *line, *save;
+		char got[512] = "", *out = NULL, *line, *save;
 		int ret = import_parses(imports[i].in, strlen(imports[i].in), &out);
 
 		/* Its rule lines, in order; the comments around them vary. */
 		for (line = out ? strtok_r(out, "\n", &save) : NULL; line;
 		     line = strtok_r(NULL, "\n", &save))
 			if (!strncmp(line, "rule ", 5))
-				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules),
+				snprintf(got + strlen(got), sizeof(got) - strlen(got),
 					 "%s\n", line);
 		ok(ret == imports[i].skipped &&
-		   (!imports[i].rules || !strcmp(rules, imports[i].rules)),
+		   (!imports[i].rules || !strcmp(got, imports[i].rules)),
 		   "import", imports[i].desc);
 		if (ret != imports[i].skipped ||
-		    (imports[i].rules && strcmp(rules, imports[i].rules)))
-			printf("# got %d, rules:\n%s", ret, rules);
+		    (imports[i].rules && strcmp(got, imports[i].rules)))
+			printf("# got %d, rules:\n%s", ret, got);
 		free(out);
 	}
 	printf("1..%d\n", n);
