@@ -87,11 +87,13 @@ uninstall:
 	-rmdir $(DESTDIR)/etc/nf_ratelimit 2>/dev/null
 
 # The module's source into /usr/src, then DKMS builds and installs it for
-# the running kernel, and again for every kernel installed later.
+# KVER (the running kernel), and again for every kernel installed later.
+# DKMS_FLAGS: more dkms options; the tests give it a throwaway tree
+# (--dkmstree, --sourcetree, --installtree, with DKMS_SRC inside).
 dkms-install: dkms-source
-	dkms add -m nf-ratelimit -v $(VERSION)
-	dkms build -m nf-ratelimit -v $(VERSION) -k $(KVER)
-	dkms install -m nf-ratelimit -v $(VERSION) -k $(KVER)
+	dkms add -m nf-ratelimit -v $(VERSION) $(DKMS_FLAGS)
+	dkms build -m nf-ratelimit -v $(VERSION) -k $(KVER) $(DKMS_FLAGS)
+	dkms install -m nf-ratelimit -v $(VERSION) -k $(KVER) $(DKMS_FLAGS)
 
 # The module's source as DKMS wants it, in DKMS_SRC (also used by the tests
 # and debian/rules).
@@ -102,7 +104,7 @@ dkms-source:
 	sed -i 's/#MODULE_VERSION#/$(VERSION)/' $(DKMS_SRC)/dkms.conf
 
 dkms-uninstall:
-	-dkms remove -m nf-ratelimit -v $(VERSION) --all
+	-dkms remove -m nf-ratelimit -v $(VERSION) --all $(DKMS_FLAGS)
 	rm -rf $(DKMS_SRC)
 
 deb:

@@ -103,6 +103,21 @@ dkms_build() {
 	modinfo -F vermagic "$ko" | grep "^$kver " && modinfo -F version "$ko" | grep -x "$version"
 }
 
+# make dkms-install and dkms-uninstall, into a DKMS tree, source tree and
+# module tree of their own (dkms still runs depmod for KVER on the host: it
+# finds nothing new there).
+dkms_install_uninstall() {
+	local kver=$1 t=$tmp/dkms-make flags
+	flags="--dkmstree $t/dkms --sourcetree $t/src --installtree $t/modules"
+	mkdir -p "$t/dkms" "$t/src" "$t/modules/$kver"
+	make -s -C "$tmp/src" dkms-install KVER="$kver" DKMS_FLAGS="$flags" \
+		DKMS_SRC="$t/src/nf-ratelimit-$version" || return 1
+	echo "$t/modules/$kver/updates/dkms/"nf_ratelimit.ko* | grep -v '\*' || return 1
+	make -s -C "$tmp/src" dkms-uninstall KVER="$kver" DKMS_FLAGS="$flags" \
+		DKMS_SRC="$t/src/nf-ratelimit-$version" || return 1
+	! ls "$t/modules/$kver/updates/dkms/"nf_ratelimit.ko* && [ ! -e "$t/src/nf-ratelimit-$version" ]
+}
+
 deb_contents() {
 	local d=$tmp/debroot
 	dpkg-deb -x "$deb/nf-ratelimit-dkms_${version}_all.deb" "$d" &&
@@ -130,6 +145,7 @@ make -s -C "$tmp/src" dkms-source DKMS_SRC="$tmp/dkms-src"
 for kver in "$@"; do
 	point "dkms build for $kver" dkms_build "$tmp/dkms-src" "$kver"
 done
+point "make dkms-install and dkms-uninstall for $first" dkms_install_uninstall "$first"
 deb=
 point "make deb: nf-ratelimit-dkms and rlctl build, lintian-clean" \
 	eval 'deb=$("$top/tools/build-deb.sh")'
