@@ -88,6 +88,8 @@ case "$mode" in *,selftests,*)
 		timeout "${NF_RL_TEST_TIMEOUT:-600}" ./"$t" >"$out" 2>&1
 		rc=$?
 		sed 's/^/# /' "$out"
+		# Where make check's time goes: guest seconds per test.
+		awk -v s="$since" '{ printf "# %s took %d s\n", t, $1 - s }' t="$t" /proc/uptime
 		# A kernel report during a test fails it, whatever it checked.
 		kernel_splats "$since" >/tmp/splats
 		[ $rc = 0 ] && [ -s /tmp/splats ] && rc=report
