@@ -24,6 +24,7 @@ pkgs=(
 	iptables nftables		# make bench: xt_hashlimit, nft meters
 	valgrind			# make bench: instructions per decision
 	dkms debhelper dh-dkms lintian	# make dkms-install, make deb
+	systemd git			# make check: systemd-analyze verify; the sources packaged
 )
 
 missing=()

@@ -38,6 +38,8 @@ void rl_import_echo(struct rl_import *im, int no, char **tok, int ntok);
 /* The line just echoed is not converted, for the reason @fmt says. */
 void rl_import_skip(struct rl_import *im, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* In a reader's convert(): say why the line has no rule, and move on. */
+#define SKIP(...) do { rl_import_skip(im, __VA_ARGS__); return; } while (0)
 /* Line @no converts to @r: checked as "rlctl rule add" would, then written. */
 void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r);
 /* The length of a prefix mask (255.255.255.0, ffff:ffff::), or -EINVAL. */

@@ -87,9 +87,6 @@ static bool ends_in_drop(const struct ipt_line *lines, size_t n, size_t from,
 	return false;
 }
 
-/* Line by line: convert() says why a line has no rule, and moves on. */
-#define SKIP(...) do { rl_import_skip(im, __VA_ARGS__); return; } while (0)
-
 static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n,
 		    size_t at, const struct ipt_policy *pol, size_t npol)
 {

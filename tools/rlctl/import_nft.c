@@ -30,8 +30,6 @@ struct nft_chain {
 	bool base;
 };
 
-#define SKIP(...) do { rl_import_skip(im, __VA_ARGS__); return; } while (0)
-
 static int saddr_family(const char *proto)
 {
 	return !strcmp(proto, "ip") ? AF_INET : !strcmp(proto, "ip6") ? AF_INET6 : 0;
