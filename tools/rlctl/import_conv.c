@@ -96,7 +96,7 @@ static bool overlap(const struct rl_prefix *a, const struct rl_prefix *b)
 
 void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 {
-	char prefix_len[12], burst[24], err[RL_ERR_LEN], text[256], a[64], b[64];
+	char prefix_len[12], burst[24], err[RL_ERR_LEN], text[256], within[64];
 	char *argv[8];
 	struct rl_rule_spec spec;
 	int argc = 0;
@@ -150,13 +150,15 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 	 * by both.  nf_ratelimit lets the most specific decide alone.
 	 */
 	for (i = 0; i < im->n; i++) {
+		const struct rl_prefix *narrow = &spec.prefix;
+
 		if (!overlap(&spec.prefix, &im->done[i].prefix))
 			continue;
-		rl_format_prefix(&spec.prefix, a, sizeof(a));
-		rl_format_prefix(&im->done[i].prefix, b, sizeof(b));
-		fprintf(im->out, "# note: line %d also limits sources in %s: there, both lines charge them; here only the rule for %s does\n",
-			im->done_line[i], spec.prefix.len > im->done[i].prefix.len ? a : b,
-			spec.prefix.len > im->done[i].prefix.len ? a : b);
+		if (im->done[i].prefix.len > narrow->len)
+			narrow = &im->done[i].prefix;
+		rl_format_prefix(narrow, within, sizeof(within));
+		fprintf(im->out, "# note: line %d also limits the sources in %s: there, both lines charge them; here only the rule for %s does\n",
+			im->done_line[i], within, within);
 	}
 	im->done[im->n] = spec;
 	im->done_line[im->n++] = no;
