@@ -18,15 +18,16 @@ point() {	# point ok|not ok NAME [# SKIP reason]
 	echo "$1 $n $2"
 }
 
-# Modules the tests need that a stock kernel builds as modules (veth).
+# Modules the tests need that a stock kernel builds as modules (veth; for the
+# keeper below and import.sh, nf_tables, nft_limit and xt_hashlimit).
 for ko in "$LIB"/extra/*.ko; do
 	[ -e "$ko" ] && insmod "$ko" 2>/dev/null
 done
 
 # Netfilter turns the hook calls in ip_rcv() and friends on and off with
-# static keys, which patch kernel text through an int3.  One boot of
-# Debian's 6.12 under qemu's multi-threaded TCG died of "Oops: int3" at that
-# site in ip_rcv() while the module was unloaded under a flood: the
+# static keys, which patch kernel text through an int3.  Two boots (Debian's
+# 6.12 and 6.12-rt) under qemu's multi-threaded TCG died of "Oops: int3" at
+# that site in ip_rcv() while the module was unloaded under a flood: the
 # emulator, not the kernel, as far as we can tell.  A base chain held in the
 # initial namespace for the whole boot keeps the keys on, so loading and
 # unloading the module no longer patches code.  (The debug kernel has no
