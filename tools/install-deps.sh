@@ -23,7 +23,7 @@ pkgs=(
 	gnuplot-nox			# make plot and make bench
 	iptables nftables		# make bench: xt_hashlimit, nft meters
 	valgrind			# make bench: instructions per decision
-	dkms debhelper dh-dkms lintian	# make dkms-install, make deb
+	dkms debhelper dh-dkms lintian openssl	# make dkms-install, make deb (DKMS signs with its own key)
 	systemd git			# make check: systemd-analyze verify; the sources packaged
 )
 
