@@ -22,11 +22,16 @@ struct rl_import_rule {
 	int prefix_len;		/* sources share a bucket per prefix; -1: /32, /128 */
 };
 
+/* A rule converted so far: its prefix and input line, for overlap checks. */
+struct rl_import_done {
+	struct rl_prefix prefix;
+	int line;
+};
+
 struct rl_import {
 	FILE *out;		/* the configuration being written */
 	const char *what;	/* "iptables-save" or "nft" */
-	struct rl_rule_spec *done;	/* converted so far, for overlap checks */
-	int *done_line;
+	struct rl_import_done *done;
 	size_t n, cap;
 	unsigned int skipped;
 };

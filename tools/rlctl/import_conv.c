@@ -123,26 +123,24 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 		return;
 	}
 	for (i = 0; i < im->n; i++) {
-		if (spec.prefix.family == im->done[i].prefix.family &&
-		    spec.prefix.len == im->done[i].prefix.len &&
-		    !memcmp(spec.prefix.addr, im->done[i].prefix.addr, 16)) {
+		const struct rl_prefix *p = &im->done[i].prefix;
+
+		if (p->family == spec.prefix.family && p->len == spec.prefix.len &&
+		    !memcmp(p->addr, spec.prefix.addr, sizeof(p->addr))) {
 			rl_import_skip(im, "line %d already limits %s: nf_ratelimit has one rule per prefix",
-				       im->done_line[i], argv[0]);
+				       im->done[i].line, argv[0]);
 			return;
 		}
 	}
 	if (im->n == im->cap) {
 		size_t cap = im->cap ? 2 * im->cap : 16;
 		void *d = realloc(im->done, cap * sizeof(*im->done));
-		void *l = d ? realloc(im->done_line, cap * sizeof(*im->done_line)) : NULL;
 
-		if (d)
-			im->done = d;
-		if (!d || !l) {
+		if (!d) {
 			rl_import_skip(im, "out of memory");
 			return;
 		}
-		im->done_line = l;
+		im->done = d;
 		im->cap = cap;
 	}
 	/*
@@ -158,10 +156,10 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 			narrow = &im->done[i].prefix;
 		rl_format_prefix(narrow, within, sizeof(within));
 		fprintf(im->out, "# note: line %d also limits the sources in %s: there, both lines charge them; here only the rule for %s does\n",
-			im->done_line[i], within, within);
+			im->done[i].line, within, within);
 	}
-	im->done[im->n] = spec;
-	im->done_line[im->n++] = no;
+	im->done[im->n].prefix = spec.prefix;
+	im->done[im->n++].line = no;
 	rl_format_rule(&spec, text, sizeof(text));
 	fprintf(im->out, "rule %s\n", text);
 }
@@ -197,7 +195,6 @@ int rl_import_text(char *text, FILE *out, unsigned int *skipped, char *err)
 	if (!ret && !im.n && !im.skipped)
 		fprintf(out, "\n# no per-source limit found: this configuration has no rules, and limits nothing\n");
 	free(im.done);
-	free(im.done_line);
 	*skipped = im.skipped;
 	if (ret)
 		snprintf(err, RL_ERR_LEN, "the input is too long or has a line of over %d words",

@@ -52,21 +52,9 @@ static int skip_said(char **tok, int i, int n)
 	}
 }
 
-/* Whether the rules after @from in the chain drop what falls through. */
-static bool ends_in_drop(const struct nft_chain *c, char **rest, int nrest)
-{
-	int i;
-
-	if (!strcmp(c->policy, "drop"))
-		return true;
-	for (i = 0; i < nrest; i++)
-		if (!strcmp(rest[i], "drop"))
-			return true;
-	return false;
-}
-
+/* @drops_after: a later rule of the chain drops every packet. */
 static void convert(struct rl_import *im, int no, char **tok, int n,
-		    const struct nft_chain *c, char **rest, int nrest)
+		    const struct nft_chain *c, bool drops_after)
 {
 	struct rl_import_rule r = { .prefix_len = -1, .burst_default = NFT_LIMIT_BURST };
 	char rate[64], burst[48], other[256] = "";
@@ -156,7 +144,7 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 	if (over && verdict && !strcmp(verdict, "drop")) {
 		/* the limit itself */
 	} else if (!over && verdict && !strcmp(verdict, "accept")) {
-		if (!ends_in_drop(c, rest, nrest))
+		if (strcmp(c->policy, "drop") && !drops_after)
 			SKIP("what goes over the limit falls through the chain, and neither its policy nor a later 'drop' drops it");
 	} else {
 		SKIP("'limit rate %s... %s' does not drop what goes over the rate",
@@ -232,24 +220,22 @@ int rl_import_nft(struct rl_import *im, char *text)
 		} else if (strchr(l, '{') && !in_chain) {
 			skip_to = depth++;
 		} else if (in_chain && strstr(l, "limit rate")) {
-			char *rest[64];
-			int nrest = 0;
+			bool drops_after = false;
 
 			/*
-			 * What the chain does after this rule: the policy, or
-			 * a rule that is only a drop ("counter drop" too).
+			 * What the chain does after this rule: a rule that only
+			 * drops ("counter drop" too), or else its policy.
 			 */
-			for (j = i + 1; j < n && nrest < 64; j++) {
-				const char *m = lines[j];
+			for (j = i + 1; j < n && !drops_after; j++) {
+				char *w[8];
+				int nw;
 
-				while (*m == ' ' || *m == '\t')
-					m++;
-				if (!strcmp(m, "}"))
+				snprintf(copy, sizeof(copy), "%s", lines[j]);
+				nw = rl_import_split(copy, w, 8);
+				if (nw == 1 && !strcmp(w[0], "}"))
 					break;
-				if (!strcmp(m, "drop") || (!strncmp(m, "counter", 7) &&
-							   strstr(m, " drop") &&
-							   !strchr(m, '@')))
-					rest[nrest++] = "drop";
+				drops_after = nw > 0 && skip_said(w, 0, nw) == nw - 1 &&
+					      !strcmp(w[nw - 1], "drop");
 			}
 			snprintf(copy, sizeof(copy), "%s", l);
 			ntok = rl_import_split(copy, tok, RL_IMPORT_MAX_TOKENS);
@@ -258,7 +244,7 @@ int rl_import_nft(struct rl_import *im, char *text)
 				break;
 			}
 			rl_import_echo(im, nos[i], tok, ntok);
-			convert(im, nos[i], tok, ntok, &chain, rest, nrest);
+			convert(im, nos[i], tok, ntok, &chain, drops_after);
 		}
 	}
 	free(lines);

@@ -309,6 +309,13 @@ static const struct {
 	{ "nft limit ... accept, policy drop",
 	  NFT_CHAIN("input", "drop", "update @m { ip saddr limit rate 5/second } accept"),
 	  "rule 0.0.0.0/0 rate 5/second burst 5 prefix-len 32\n", 0 },
+	{ "nft limit ... accept, then a counter and drop",
+	  NFT_CHAIN("input", "accept", "update @m { ip saddr limit rate 5/second } accept\n"
+		    "\t\tcounter packets 0 bytes 0 drop"),
+	  "rule 0.0.0.0/0 rate 5/second burst 5 prefix-len 32\n", 0 },
+	{ "nft limit ... accept, then a drop of one port only",
+	  NFT_CHAIN("input", "accept", "update @m { ip saddr limit rate 5/second } accept\n"
+		    "\t\ttcp dport 22 drop"), "", 1 },
 	{ "nft limit ... accept, falling through",
 	  NFT_CHAIN("input", "accept", "update @m { ip saddr limit rate 5/second } accept"), "", 1 },
 	{ "nft set elements are no rules",
