@@ -73,6 +73,9 @@ diag() { echo "# $*"; }
 # it after the last test.
 SPLATS='BUG:|WARNING:|UBSAN:|KASAN|lockdep|circular locking|recursive locking|inconsistent lock state|suspicious RCU|sleeping function called|Objects remaining|general protection|Oops|Call Trace|blocked for more than|soft lockup|rcu_.*stall|rcu: INFO|leak detector disabled'
 
+# Seconds since boot, as kernel_log's SINCE and the log's timestamps count.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
 # kernel_log [SINCE]: the kernel log from uptime SINCE (seconds) on.
 kernel_log() {
 	dmesg | awk -v since="${1:-0}" '{ t = $0; sub(/^\[ */, "", t) } t + 0 >= since + 0'

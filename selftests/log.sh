@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 RLCTL="$BIN/rlctl"
-uptime_s() { awk '{ print $1 }' /proc/uptime; }
 rl() { ip netns exec $DST "$RLCTL" "$@"; }
 status_says_log() { rl status | grep -Eqx "log +$1"; }
 save_says_log() { rl save | grep -qx "set log $1"; }

@@ -15,7 +15,7 @@ trap cleanup EXIT
 ktap_header $((ROUNDS * 3 + 1))
 
 setup_topology noipv6 || exit $KSFT_FAIL
-since=$(cut -d" " -f1 /proc/uptime)
+since=$(uptime_s)
 flood "$TMP/f" -d $DST4 -s 198.18.1.0 -n 256 -t 60 &
 flood_pid=$!
 sleep 1

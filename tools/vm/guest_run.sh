@@ -85,12 +85,13 @@ case "$mode" in *,selftests,*)
 		# A hung test fails alone instead of stalling the whole VM.  The
 		# longest, netlink_fuzz.sh, takes about 4 minutes on the debug
 		# kernel: 10 leave room for a loaded host.
-		since=$(cut -d' ' -f1 /proc/uptime)
+		since=$(uptime_s)
 		timeout "${NF_RL_TEST_TIMEOUT:-600}" ./"$t" >"$out" 2>&1
 		rc=$?
 		sed 's/^/# /' "$out"
 		# Where make check's time goes: guest seconds per test.
-		awk -v s="$since" '{ printf "# %s took %d s\n", t, $1 - s }' t="$t" /proc/uptime
+		awk -v s="$since" -v e="$(uptime_s)" -v t="$t" \
+			'BEGIN { printf "# %s took %d s\n", t, e - s }'
 		# A kernel report during a test fails it, whatever it checked.
 		kernel_splats "$since" >/tmp/splats
 		[ $rc = 0 ] && [ -s /tmp/splats ] && rc=report
