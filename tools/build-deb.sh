@@ -19,10 +19,7 @@ if [ "$changelog" != "$version" ]; then
 	exit 1
 fi
 rm -rf "$out"
-mkdir -p "$src"
-# Tracked files and new ones not yet committed, never build products.
-git -C "$top" ls-files -z --cached --others --exclude-standard |
-	(cd "$top" && xargs -0 cp -P --parents -t "$src")
+"$top/tools/copy-sources.sh" "$src"
 (cd "$src" && dpkg-buildpackage -us -uc -b) >"$out/build.log" 2>&1 || {
 	tail -40 "$out/build.log" >&2
 	exit 1

@@ -28,14 +28,6 @@ point() {	# point DESCRIPTION COMMAND...: one KTAP point, output as diagnostics
 	fi
 }
 
-# A copy of the sources, as a release tarball would have them: make install
-# builds in its tree.
-copy_sources() {
-	mkdir -p "$1"
-	git -C "$top" ls-files -z --cached --others --exclude-standard |
-		(cd "$top" && xargs -0 cp -P --parents -t "$1")
-}
-
 expected_files() {	# what make install puts under DESTDIR
 	cat <<-LIST
 	/etc/default/nf-ratelimit
@@ -133,7 +125,8 @@ deb_contents() {
 	dpkg-deb -I "$deb/nf-ratelimit-dkms_${version}_all.deb" postinst | grep -q dkms
 }
 
-copy_sources "$tmp/src"
+# make install builds in its tree: a copy, as a release tarball has it.
+"$top/tools/copy-sources.sh" "$tmp/src"
 make -s -C "$tmp/src" rlctl >/dev/null 2>&1
 first=$1
 point "make install: module, rlctl, man page, completion, units, configuration" \
