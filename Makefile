@@ -29,6 +29,11 @@ MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates
 DKMS_SRC = /usr/src/nf-ratelimit-$(VERSION)
 MODULE_SOURCES = Kbuild VERSION dkms.conf kmod/Kbuild kmod/uapi \
 		 $(wildcard kmod/*.[ch] kmod/tests/*.c)
+UNITS = nf-ratelimit.service nf-ratelimit-textfile.service nf-ratelimit-textfile.timer
+# The example configuration: each file of dist/ and where it goes.
+CONFIGS = modprobe.conf:/etc/modprobe.d/nf_ratelimit.conf \
+	  rules.conf:/etc/nf_ratelimit/rules.conf \
+	  nf-ratelimit.default:/etc/default/nf-ratelimit
 
 all: modules rlctl
 
@@ -57,17 +62,12 @@ install-rlctl: rlctl
 	install -D -m 0644 tools/rlctl/rlctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8
 	install -D -m 0644 tools/rlctl/rlctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl
-	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) dist/nf-ratelimit.service \
-		dist/nf-ratelimit-textfile.service dist/nf-ratelimit-textfile.timer
+	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) $(addprefix dist/,$(UNITS))
 
 # The examples never overwrite a configuration already there.
 install-config:
-	test -e $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf || \
-		install -D -m 0644 dist/modprobe.conf $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf
-	test -e $(DESTDIR)/etc/nf_ratelimit/rules.conf || \
-		install -D -m 0644 dist/rules.conf $(DESTDIR)/etc/nf_ratelimit/rules.conf
-	test -e $(DESTDIR)/etc/default/nf-ratelimit || \
-		install -D -m 0644 dist/nf-ratelimit.default $(DESTDIR)/etc/default/nf-ratelimit
+	for c in $(CONFIGS); do f=$(DESTDIR)$${c#*:}; \
+		test -e $$f || install -D -m 0644 dist/$${c%%:*} $$f || exit 1; done
 
 # Configuration is removed only where it is still the example, unchanged.
 uninstall:
@@ -75,15 +75,9 @@ uninstall:
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	rm -f $(DESTDIR)$(PREFIX)/sbin/rlctl $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl \
-		$(DESTDIR)$(UNITDIR)/nf-ratelimit.service \
-		$(DESTDIR)$(UNITDIR)/nf-ratelimit-textfile.service \
-		$(DESTDIR)$(UNITDIR)/nf-ratelimit-textfile.timer
-	! cmp -s dist/modprobe.conf $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf || \
-		rm $(DESTDIR)/etc/modprobe.d/nf_ratelimit.conf
-	! cmp -s dist/rules.conf $(DESTDIR)/etc/nf_ratelimit/rules.conf || \
-		rm $(DESTDIR)/etc/nf_ratelimit/rules.conf
-	! cmp -s dist/nf-ratelimit.default $(DESTDIR)/etc/default/nf-ratelimit || \
-		rm $(DESTDIR)/etc/default/nf-ratelimit
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	for c in $(CONFIGS); do f=$(DESTDIR)$${c#*:}; \
+		! cmp -s dist/$${c%%:*} $$f || rm $$f || exit 1; done
 	-rmdir $(DESTDIR)/etc/nf_ratelimit 2>/dev/null
 
 # The module's source into /usr/src, then DKMS builds and installs it for
