@@ -31,7 +31,7 @@ exits() {	# exits CODE ARGS...
 require
 [ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 27
+ktap_header 42
 
 rmmod nf_ratelimit 2>/dev/null
 "$RLCTL" status >/dev/null 2>"$TMP/err"
@@ -111,4 +111,49 @@ ip netns exec $DST su nobody -s /bin/sh -c "'$RLCTL' set dry-run off" 2>"$TMP/er
 ktap_result $? "an unprivileged user is refused"
 check "an unprivileged user may read" \
 	ip netns exec $DST su nobody -s /bin/sh -c "'$RLCTL' status >/dev/null"
+
+# Entries, events and rules name clients: like conntrack's table, they need
+# CAP_NET_ADMIN in the namespace (README: Permissions).  monitor would wait
+# for events for ever if it were let in.
+refused_one_line() {	# refused_one_line: rlctl exited 1 with one line naming the capability
+	[ "$1" = 1 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q CAP_NET_ADMIN "$TMP/err"
+}
+for cmd in entries top monitor "rule list"; do
+	ip netns exec $DST su nobody -s /bin/sh -c "timeout 10 '$RLCTL' $cmd" \
+		>/dev/null 2>"$TMP/err"
+	refused_one_line $?
+	ktap_result $? "an unprivileged user may not run $cmd: one line names CAP_NET_ADMIN"
+	ip netns exec $DST unshare -U timeout 10 "$RLCTL" $cmd >/dev/null 2>"$TMP/err"
+	refused_one_line $?
+	ktap_result $? "a new user namespace may not run $cmd: one line names CAP_NET_ADMIN"
+done
+for f in entries rules; do
+	! ip netns exec $DST su nobody -s /bin/sh -c "cat /proc/net/nf_ratelimit/$f" \
+		>/dev/null 2>&1
+	ktap_result $? "an unprivileged user may not read /proc/net/nf_ratelimit/$f"
+done
+
+# A user namespace owning its own network namespace has CAP_NET_ADMIN there,
+# but the entries it could make the module allocate are charged to no one,
+# and log lines spend the host's net_ratelimit() budget: raising max_entries
+# above the module parameter (100 here) and turning the log on need
+# CAP_NET_ADMIN in the initial user namespace.
+ip netns exec $DST unshare -U -r -n sh -c "
+	'$RLCTL' set max-entries 16777216 2>'$TMP/huge'; echo \$? >>'$TMP/rc'
+	'$RLCTL' set max-entries 120 2>'$TMP/raise'; echo \$? >>'$TMP/rc'
+	'$RLCTL' set log on 2>'$TMP/log'; echo \$? >>'$TMP/rc'
+	'$RLCTL' set max-entries 50; echo \$? >>'$TMP/rc'
+	cat /proc/net/nf_ratelimit/config >'$TMP/userns.config'"
+diag "$(cat "$TMP/huge" "$TMP/raise" "$TMP/log")"
+[ "$(sed -n 1p "$TMP/rc")" = 1 ] && grep -q 'initial user namespace' "$TMP/huge"
+ktap_result $? "a user namespace's own netns: max-entries 16777216 is refused, naming the initial user namespace"
+[ "$(sed -n 2p "$TMP/rc")" = 1 ] && grep -q 'initial user namespace' "$TMP/raise"
+ktap_result $? "... so is any raise above the module parameter"
+[ "$(sed -n 3p "$TMP/rc")" = 1 ] && grep -q 'initial user namespace' "$TMP/log"
+ktap_result $? "... and log on"
+[ "$(sed -n 4p "$TMP/rc")" = 0 ] && grep -qx 'max_entries 50' "$TMP/userns.config" &&
+	grep -qx 'log 0' "$TMP/userns.config"
+ktap_result $? "... while lowering max-entries works, and nothing else changed"
+rl set max-entries 120
+check "the initial user namespace's root may raise max-entries" cfg_has 'max_entries 120'
 ktap_finish

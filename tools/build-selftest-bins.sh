@@ -14,5 +14,7 @@ for p in rl_flood rl_sink; do
 done
 gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I"$top/kmod/uapi" \
 	-o "$top/.build/bin/rl_nlfuzz" "$top/selftests/rl_nlfuzz.c" -lmnl
+gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-o "$top/.build/bin/rl_nfq" "$top/selftests/rl_nfq.c" -lmnl
 make -s -C "$top/tools/rlctl" rlctl
 cp "$top/tools/rlctl/rlctl" "$top/.build/bin/"

@@ -81,14 +81,16 @@ tests_for() {
 # distro NAME METAPACKAGE: one of Debian's kernels, with its selftests.
 # Besides veth, the guest gets nf_tables and nft: guest_run.sh keeps a base
 # chain in the initial namespace so that netfilter's static keys stay on;
-# import.sh also uses them, nft_limit, and iptables-legacy with hashlimit.
+# nfqueue.sh queues with them (nft_queue, nfnetlink_queue); import.sh also
+# uses them, nft_limit, and iptables-legacy with hashlimit.
 distro() {
 	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft)
 	rel=$(tools/stock-kernel.sh "$2")
 	step "module for Debian's kernel $rel"
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
 	# In load order, as the host's modules.dep for that kernel says.
-	for ko in $(for m in veth nf_tables nft_limit iptable_filter xt_hashlimit xt_tcpudp; do
+	for ko in $(for m in veth nf_tables nft_limit nft_queue nfnetlink_queue \
+			iptable_filter xt_hashlimit xt_tcpudp; do
 			modprobe -S "$rel" --show-depends "$m"
 		done |
 			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
@@ -125,7 +127,7 @@ for k in $kernels; do
 		step "VM: debug kernel, KUnit and selftests"
 		tools/vm/run.sh -k "$debug/arch/x86/boot/bzImage" \
 			-m kunit,selftests,debugchecks -o "$out/debug" \
-			-b .build/bin -t "$(tests_for debug)" \
+			-b .build/bin -t "$(tests_for debug)" -p /usr/sbin/nft \
 			-M "$mods/nf_ratelimit.ko" -M "$mods/nf_ratelimit_kunit.ko" ||
 			echo "not ok 1 vm: the debug kernel VM ran to the end" >>"$out/debug/results.ktap"
 		results+=("debug=$out/debug/results.ktap")

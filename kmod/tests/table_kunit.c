@@ -610,6 +610,39 @@ static void algorithm_change_restarts_sources(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.entries, 1);
 }
 
+/*
+ * The shared overflow bucket is not reset by a rule of another algorithm: a
+ * spoofed flood alternating between an IPv4 rule (GCRA) and an IPv6 rule
+ * (token bucket) against a full table gets each algorithm's burst, not
+ * everything.
+ */
+static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
+{
+	struct rl_rule rules[2] = {
+		limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 3),
+		limit_rule(test, NFPROTO_IPV6, 0, 0, 64, 1, 3),
+	};
+	struct rl_table *t;
+	unsigned int i, passed = 0;
+	struct in6_addr a6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8 } };
+	struct rl_key k;
+
+	rules[0].algo = NF_RL_ALGO_GCRA;
+	rules[1].algo = NF_RL_ALGO_TOKEN_BUCKET;
+	t = new_table_rules(test, rules, 2, 0, 0, 1, NF_RL_FULL_SHARED, false);
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_TRUE(test, charge(t, &k, T0));	/* fills the table */
+	for (i = 0; i < 20; i++) {
+		v4key(&k, 0x0b000000 + i);
+		passed += charge(t, &k, T0);
+		a6.s6_addr[7] = i;
+		rl_hook_build_key6(&k, &a6, 128);
+		passed += charge(t, &k, T0);
+	}
+	/* Burst 3 of each algorithm's overflow state, no time to refill. */
+	KUNIT_EXPECT_EQ(test, passed, 6);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(flood_from_one_source_spares_another),
 	KUNIT_CASE(prefix_aggregates_sources),
@@ -625,6 +658,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(gc_idle_time_follows_each_rule),
 	KUNIT_CASE(byte_rule_charges_packet_length),
 	KUNIT_CASE(algorithm_change_restarts_sources),
+	KUNIT_CASE(overflow_survives_rules_of_other_algorithms),
 	{}
 };
 
