@@ -6,6 +6,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bottom_half.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
@@ -50,6 +51,16 @@ void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
 EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
 
 /*
+ * Hooks usually run in softirq, but not always: NFQUEUE reinjects a packet
+ * whose verdict userspace gave into the hooks after the queueing one from
+ * the verdict's sendmsg() (nf_reinject()), in process context with bottom
+ * halves enabled.  The table's locks are taken in softirq too, so a softirq
+ * interrupting such a charge on the same CPU could spin for ever on the
+ * lock it holds.  Bottom halves are off for the decision, as xt_hashlimit's
+ * rcu_read_lock_bh() and nft_limit's spin_lock_bh() have them; in softirq
+ * that only raises a count the CPU already holds.  netfilter's caller holds
+ * the RCU read side in both cases.
+ *
  * The clock is read per packet rather than per jiffy: with a coarse clock a
  * source limited to 10M/s with a small burst would be refilled only once a
  * tick and held far below its rate.
@@ -57,8 +68,12 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
 static unsigned int verdict(struct rl_net *rn, const struct rl_key *key,
 			    const struct sk_buff *skb)
 {
-	return rl_table_charge(&rn->table, key, skb->len, ktime_get_ns()) ?
-	       NF_ACCEPT : NF_DROP;
+	bool pass;
+
+	local_bh_disable();
+	pass = rl_table_charge(&rn->table, key, skb->len, ktime_get_ns());
+	local_bh_enable();
+	return pass ? NF_ACCEPT : NF_DROP;
 }
 
 static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,

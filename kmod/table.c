@@ -313,6 +313,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 	const struct rl_rule *rule;
 	struct rl_key masked;
 
+	lockdep_assert_in_softirq();
 	rule = rl_rules_match(rcu_dereference(t->rules), src);
 	if (!rule || rule->action == NF_RL_ACTION_ALLOW)
 		return account(t, true, RL_WHY_RULE);
