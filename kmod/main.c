@@ -304,11 +304,17 @@ static int __net_init rl_net_init(struct net *net)
 		goto destroy_table;
 	err = rl_hook_register(net, rn);
 	if (err)
-		goto remove_procfs;
+		goto wait_for_hooks;
 	rl_table_start_gc(&rn->table);
 	return 0;
 
-remove_procfs:
+wait_for_hooks:
+	/*
+	 * A hook netfilter registered before another failed has been removed
+	 * again, but without waiting for the packets inside it, which use the
+	 * table: in init_net, at modprobe time, there are some.
+	 */
+	synchronize_net();
 	rl_procfs_exit(net);
 destroy_table:
 	rl_table_destroy(&rn->table);
