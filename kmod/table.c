@@ -231,8 +231,9 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
  * A source is limited from its first dropped packet until its state owes
  * nothing (a full bucket), which takes a whole burst window within its rate:
  * so a source hovering around its rate is not reported on every other packet.
- * The shared overflow bucket stands for no one source and reports nothing.
- * A rule whose algorithm changed starts its sources afresh.
+ * The shared overflow state stands for no one source and reports nothing.
+ * A rule whose algorithm changed starts its sources afresh; the overflow
+ * state of each algorithm is never started afresh.
  */
 static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 			 const struct rl_rule *rule, u64 now, u64 amount)
@@ -255,7 +256,7 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 			case NF_RL_FULL_ACCEPT:
 				return account(t, true, why);
 			default:
-				e = &t->overflow;
+				e = &t->overflow[rule->algo];
 			}
 		}
 	}
@@ -285,7 +286,7 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 	dropped = e->dropped;
 	spin_unlock(&e->lock);
 
-	if (unlikely(released || limited) && e != &t->overflow)
+	if (unlikely(released || limited) && why == RL_WHY_BUCKET)
 		notify(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
 		       key, rule, dropped);
 	return account(t, conforms, why);
@@ -606,6 +607,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 {
 	struct rhashtable_params params = entry_params;
 	int err = -ENOMEM;
+	u8 algo;
 
 	memset(t, 0, sizeof(*t));
 	RCU_INIT_POINTER(t->rules, rules);
@@ -617,8 +619,10 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);
 	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);
-	/* A token bucket: its first charge sets its cost, and fills it. */
-	entry_init(&t->overflow, &(struct rl_key){}, &(struct rl_rule){}, now);
+	/* Full: a token bucket's first charge sets its cost, and fills it. */
+	for (algo = 0; algo < ARRAY_SIZE(t->overflow); algo++)
+		entry_init(&t->overflow[algo], &(struct rl_key){},
+			   &(struct rl_rule){ .algo = algo }, now);
 
 	t->stats = netdev_alloc_pcpu_stats(struct rl_pcpu_stats);
 	if (!t->stats)

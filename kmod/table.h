@@ -136,8 +136,12 @@ struct rl_table {
 	struct delayed_work gc_work;
 	atomic64_t gc_runs;
 	atomic64_t gc_freed;
-	/* New sources share this one when the table is full (policy shared). */
-	struct rl_entry overflow;
+	/*
+	 * New sources share these when the table is full (policy shared), one
+	 * per algorithm so that a rule of one never resets another's state;
+	 * each is charged at the rate of the packet's rule.
+	 */
+	struct rl_entry overflow[__NF_RL_ALGO_MAX];
 };
 
 /* A consistent copy of one entry, for display. */
