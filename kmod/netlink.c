@@ -458,7 +458,7 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	/* genl_dump_check_consistent() takes a zero prev_seq for "unset". */
 	cb->seq = rl_table_generation(&rn->table) ?: 1;
-	rhashtable_walk_start(ctx->iter);
+	rl_table_walk_start(ctx->iter);
 	for (e = rhashtable_walk_peek(ctx->iter); e;
 	     e = rhashtable_walk_next(ctx->iter)) {
 		if (IS_ERR(e)) {

@@ -164,6 +164,7 @@ void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 		     unsigned int len, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
+int rl_table_walk_start(struct rhashtable_iter *iter);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info);
