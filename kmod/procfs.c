@@ -91,14 +91,17 @@ static int config_show(struct seq_file *seq, void *v)
 }
 
 /*
- * The entries file walks the rhashtable from its start on every read() call
- * and skips to the position reached, as /proc/net/netlink does: simple, and
- * each read() copies a large buffer, so the walk is repeated only a few
- * dozen times even for a full table.
+ * The entries file keeps its walk of the table from one read() to the next,
+ * in the open file: each read() resumes where the last one stopped, so
+ * listing n entries costs O(n), however small the reads.  Only a seek back
+ * (or a table resized between two reads) starts the walk over.  The walk is
+ * entered at open and left at release, which procfs also calls for a file
+ * still open when the namespace goes, before the table is destroyed.
  */
 struct entries_iter {
-	struct seq_net_private p;	/* must be first */
+	struct rl_net *rn;
 	struct rhashtable_iter hti;
+	loff_t pos;			/* record of the entry hti stands on */
 	u64 now;
 };
 
@@ -109,23 +112,34 @@ static struct rl_entry *entries_next_entry(struct entries_iter *it)
 	do {
 		e = rhashtable_walk_next(&it->hti);
 	} while (PTR_ERR(e) == -EAGAIN);
-	return IS_ERR(e) ? NULL : e;
+	if (IS_ERR_OR_NULL(e))
+		return NULL;
+	it->pos++;
+	return e;
 }
 
+/* Record 0 is the header; record k the k-th entry of the walk. */
 static void *entries_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
-	struct rl_net *rn = seq_rl_net(seq);
 	struct entries_iter *it = seq->private;
 	struct rl_entry *e = NULL;
-	loff_t n;
 
 	it->now = ktime_get_ns();
-	rhashtable_walk_enter(&rn->table.ht, &it->hti);
-	rhashtable_walk_start(&it->hti);
+	if (*pos < it->pos) {
+		rhashtable_walk_exit(&it->hti);
+		rhashtable_walk_enter(&it->rn->table.ht, &it->hti);
+		it->pos = 0;
+	}
+	if (rl_table_walk_start(&it->hti))
+		it->pos = 0;	/* resized since the last read(): start over */
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	for (n = *pos; n; n--) {
+	if (*pos == it->pos) {
+		e = rhashtable_walk_peek(&it->hti);
+		return IS_ERR(e) ? NULL : e;
+	}
+	while (it->pos < *pos) {
 		e = entries_next_entry(it);
 		if (!e)
 			break;
@@ -135,8 +149,10 @@ static void *entries_start(struct seq_file *seq, loff_t *pos)
 
 static void *entries_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct entries_iter *it = seq->private;
+
 	++*pos;
-	return entries_next_entry(seq->private);
+	return entries_next_entry(it);
 }
 
 static void entries_stop(struct seq_file *seq, void *v)
@@ -145,7 +161,6 @@ static void entries_stop(struct seq_file *seq, void *v)
 	struct entries_iter *it = seq->private;
 
 	rhashtable_walk_stop(&it->hti);
-	rhashtable_walk_exit(&it->hti);
 }
 
 static int entries_show(struct seq_file *seq, void *v)
@@ -175,6 +190,33 @@ static const struct seq_operations entries_seq_ops = {
 	.next = entries_next,
 	.stop = entries_stop,
 	.show = entries_show,
+};
+
+static int entries_open(struct inode *inode, struct file *file)
+{
+	struct entries_iter *it;
+
+	it = __seq_open_private(file, &entries_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->rn = pde_data(inode);
+	rhashtable_walk_enter(&it->rn->table.ht, &it->hti);
+	return 0;
+}
+
+static int entries_release(struct inode *inode, struct file *file)
+{
+	struct entries_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	rhashtable_walk_exit(&it->hti);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops entries_proc_ops = {
+	.proc_open = entries_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = entries_release,
 };
 
 /*
@@ -250,11 +292,15 @@ int rl_procfs_init(struct net *net, struct rl_net *rn)
 	dir = proc_net_mkdir(net, RL_PROC_DIR, net->proc_net);
 	if (!dir)
 		return -ENOMEM;
+	/*
+	 * Counters and settings are anyone's; entries and rules name clients,
+	 * so they are the namespace owner's (root of its user namespace), as
+	 * /proc/net/nf_conntrack is.
+	 */
 	if (!proc_create_net_single("stats", 0444, dir, stats_show, rn) ||
 	    !proc_create_net_single("config", 0444, dir, config_show, rn) ||
-	    !proc_create_net_data("entries", 0444, dir, &entries_seq_ops,
-				  sizeof(struct entries_iter), rn) ||
-	    !proc_create_net_data("rules", 0444, dir, &rules_seq_ops,
+	    !proc_create_data("entries", 0440, dir, &entries_proc_ops, rn) ||
+	    !proc_create_net_data("rules", 0440, dir, &rules_seq_ops,
 				  sizeof(struct seq_net_private), rn))
 		goto remove_dir;
 	return 0;
