@@ -6,8 +6,9 @@
  *
  * Every attribute is checked by a policy (strict validation, unknown
  * attributes refused), every error carries an extack message, and commands
- * that change state need CAP_NET_ADMIN in the caller's namespace
- * (GENL_UNS_ADMIN_PERM).  The spec is
+ * that change state, or show clients (entries, rules, events), need
+ * CAP_NET_ADMIN in the caller's namespace (GENL_UNS_ADMIN_PERM); statistics
+ * and settings are anyone's.  The spec is
  * Documentation/netlink/specs/nf_ratelimit.yaml in this repository.
  */
 
@@ -466,8 +467,11 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				continue;
 			break;
 		}
+		/* The key never changes: no lock for the entries filtered out. */
+		if (!in_filter(ctx, &e->key))
+			continue;
 		rl_table_read_entry(&rn->table, e, now, &info);
-		if (in_filter(ctx, &info.key) && fill_entry(skb, cb, &info))
+		if (fill_entry(skb, cb, &info))
 			break;
 	}
 	rhashtable_walk_stop(ctx->iter);
@@ -501,6 +505,7 @@ static const struct genl_ops rl_genl_ops[] = {
 		.done = get_entry_done,
 		.policy = rl_policy,
 		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,	/* client addresses */
 	},
 	{
 		.cmd = NF_RL_CMD_DEL_ENTRY,
@@ -522,6 +527,7 @@ static const struct genl_ops rl_genl_ops[] = {
 		.dumpit = rl_netlink_rules_get_dumpit,
 		.policy = rl_policy,
 		.maxattr = NF_RL_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,	/* may name clients, as bans do */
 	},
 	{
 		.cmd = NF_RL_CMD_ADD_RULE,
@@ -553,8 +559,12 @@ static const struct genl_ops rl_genl_ops[] = {
 	},
 };
 
+/* Events name clients: joining needs CAP_NET_ADMIN in the namespace. */
 static const struct genl_multicast_group rl_mcgrps[] = {
-	[RL_MCGRP_EVENTS] = { .name = NF_RL_MCGRP_EVENTS },
+	[RL_MCGRP_EVENTS] = {
+		.name = NF_RL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 struct genl_family rl_genl_family __ro_after_init = {

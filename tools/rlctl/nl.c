@@ -466,7 +466,7 @@ int rl_nl_error(int err)
 	} else if (ext_msg[0]) {
 		fprintf(stderr, "rlctl: %s\n", ext_msg);
 	} else if (err == -EPERM) {
-		fprintf(stderr, "rlctl: %s (changing settings needs CAP_NET_ADMIN)\n",
+		fprintf(stderr, "rlctl: %s (changing anything, and reading entries, rules or events, needs CAP_NET_ADMIN)\n",
 			strerror(-err));
 	} else {
 		fprintf(stderr, "rlctl: %s\n", strerror(-err));
