@@ -241,6 +241,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		return -EINVAL;
 	}
 	t->limits.max_entries = max_entries;
+	cfg->max_entries = max_entries;
 
 	t->buckets = buckets;
 	if (!t->buckets)

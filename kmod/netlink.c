@@ -198,25 +198,60 @@ static int get_config_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, NF_RL_CMD_GET_CONFIG, fill_config);
 }
 
+/* What the module parameters allowed, if the request is not the host's. */
+static int check_privilege(struct rl_net *rn, struct sk_buff *skb,
+			   struct nlattr **tb, const struct rl_limits *cur,
+			   const struct rl_limits *lim,
+			   struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	/*
+	 * Entries are allocated in softirq, charged to no memory cgroup:
+	 * only the host's administrator may let a namespace have more of
+	 * them than the module was loaded with.
+	 */
+	if (lim->max_entries > rn->cfg.max_entries &&
+	    lim->max_entries != cur->max_entries) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_CONFIG_MAX_ENTRIES],
+				    "raising max_entries above the module parameter needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	/* Log lines spend the host's net_ratelimit() budget. */
+	if (lim->log && !cur->log) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_CONFIG_LOG],
+				    "log on needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
 /**
  * rl_netlink_parse_limits() - the settings a request asks for
  * @rn: the namespace
+ * @skb: the request, whose sender's capabilities are checked
  * @nest: NF_RL_A_CONFIG, or NULL to keep every setting
  * @extack: for the reason of a refusal
  * @lim: the current settings with the request's changes applied
  *
+ * A namespace's administrator may change every setting, except that raising
+ * max_entries above the module parameter and turning the log on need
+ * CAP_NET_ADMIN in the initial user namespace.
+ *
  * Context: with rn->table.lock held, so that the settings read are current.
  * Return: 0, or a negative errno with @extack set.
  */
-int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
-			    struct netlink_ext_ack *extack,
+int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
+			    struct nlattr *nest, struct netlink_ext_ack *extack,
 			    struct rl_limits *lim)
 {
 	struct nlattr *tb[NF_RL_A_CONFIG_MAX + 1];
+	struct rl_limits cur;
 	int err;
 
 	lockdep_assert_held(&rn->table.lock);
-	rl_table_read_limits(&rn->table, lim);
+	rl_table_read_limits(&rn->table, &cur);
+	*lim = cur;
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, NF_RL_A_CONFIG_MAX, nest, config_policy,
@@ -231,6 +266,9 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
 		lim->log = nla_get_u8(tb[NF_RL_A_CONFIG_LOG]);
 	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
 		lim->full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
+	err = check_privilege(rn, skb, tb, &cur, lim, extack);
+	if (err)
+		return err;
 	if (lim->max_entries > 2ULL * rn->table.cfg.buckets) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[NF_RL_A_CONFIG_MAX_ENTRIES],
 				    "max_entries may be at most twice buckets: reload the module with more buckets");
@@ -249,7 +287,7 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	/* Check everything, then change everything: never half of a request. */
 	mutex_lock(&rn->table.lock);
-	err = rl_netlink_parse_limits(rn, info->attrs[NF_RL_A_CONFIG],
+	err = rl_netlink_parse_limits(rn, skb, info->attrs[NF_RL_A_CONFIG],
 				      info->extack, &lim);
 	if (!err)
 		rl_table_set_limits(&rn->table, &lim);
@@ -382,7 +420,7 @@ static int get_entry_start(struct netlink_callback *cb)
 			return err;
 		ctx->filtered = true;
 	}
-	ctx->iter = kmalloc(sizeof(*ctx->iter), GFP_KERNEL);
+	ctx->iter = kmalloc(sizeof(*ctx->iter), GFP_KERNEL_ACCOUNT);
 	if (!ctx->iter)
 		return -ENOMEM;
 	rhashtable_walk_enter(&rn->table.ht, ctx->iter);

@@ -32,8 +32,8 @@ int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
 			  struct rl_key *key);
 int rl_netlink_put_key(struct sk_buff *skb, int addr_type, int prefix_type,
 		       const struct rl_key *key);
-int rl_netlink_parse_limits(struct rl_net *rn, struct nlattr *nest,
-			    struct netlink_ext_ack *extack,
+int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
+			    struct nlattr *nest, struct netlink_ext_ack *extack,
 			    struct rl_limits *lim);
 
 /* netlink_rules.c */

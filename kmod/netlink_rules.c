@@ -348,7 +348,7 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return -E2BIG;
 	}
 	BUILD_BUG_ON(RL_RULES_MAX != 65536);
-	rules = kvcalloc(max_t(u32, n, 1), sizeof(*rules), GFP_KERNEL);
+	rules = kvcalloc(max_t(u32, n, 1), sizeof(*rules), GFP_KERNEL_ACCOUNT);
 	if (!rules)
 		return -ENOMEM;
 	n = 0;
@@ -367,7 +367,7 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&rn->table.lock);
-	err = rl_netlink_parse_limits(rn, info->attrs[NF_RL_A_CONFIG],
+	err = rl_netlink_parse_limits(rn, skb, info->attrs[NF_RL_A_CONFIG],
 				      info->extack, &lim);
 	if (err) {
 		rl_rules_free(rs);

@@ -22,6 +22,7 @@ struct rl_config {
 	u8 v6_prefix;
 	enum nf_rl_hook hook;
 	int priority;
+	u32 max_entries;		/* what a namespace may raise alone */
 };
 
 /* The rate limiter of a namespace's events. */

@@ -106,6 +106,11 @@ EXPORT_SYMBOL_IF_KUNIT(rl_rules_mask);
  * @n: how many, at most RL_RULES_MAX
  * @errmsg: set to a human-readable reason on failure
  *
+ * Memory is charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT): rule
+ * sets are built for whoever administers the namespace, a container's root
+ * included, and an old set lingers until a grace period has passed.
+ *
+ * Context: process context; sleeps.
  * Return: the set, or an ERR_PTR: -EINVAL for a duplicate prefix or an
  * unmasked one, -E2BIG for too many rules, -ENOMEM.
  */
@@ -121,7 +126,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 		*errmsg = "too many rules";
 		return ERR_PTR(-E2BIG);
 	}
-	rs = kvzalloc(struct_size(rs, rules, n), GFP_KERNEL);
+	rs = kvzalloc(struct_size(rs, rules, n), GFP_KERNEL_ACCOUNT);
 	if (!rs) {
 		*errmsg = "out of memory";
 		return ERR_PTR(-ENOMEM);
@@ -131,7 +136,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 	/* In address order, so that listings and saved files read well. */
 	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);
 
-	sorted = kvcalloc(n, sizeof(*sorted), GFP_KERNEL);
+	sorted = kvcalloc(n, sizeof(*sorted), GFP_KERNEL_ACCOUNT);
 	if (n && !sorted)
 		goto free_rs;
 	for (i = 0; i < n; i++) {
@@ -175,7 +180,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 		if (!rs->nlevels[f])
 			continue;
 		rs->levels[f] = kcalloc(rs->nlevels[f], sizeof(*rs->levels[f]),
-					GFP_KERNEL);
+					GFP_KERNEL_ACCOUNT);
 		if (!rs->levels[f])
 			goto free_sorted;
 		rs->nlevels[f] = 0;
@@ -192,7 +197,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 		lvl->len = k->prefix;
 		lvl->n = i - start;
 		lvl->rules = kmemdup(&sorted[start], lvl->n * sizeof(*sorted),
-				     GFP_KERNEL);
+				     GFP_KERNEL_ACCOUNT);
 		if (!lvl->rules)
 			goto free_sorted;
 	}
@@ -317,7 +322,7 @@ struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 		*errmsg = "no rule for this prefix";
 		return ERR_PTR(-ENOENT);
 	}
-	tmp = kvmalloc_array(old->nrules + 1, sizeof(*tmp), GFP_KERNEL);
+	tmp = kvmalloc_array(old->nrules + 1, sizeof(*tmp), GFP_KERNEL_ACCOUNT);
 	if (!tmp) {
 		*errmsg = "out of memory";
 		return ERR_PTR(-ENOMEM);
