@@ -620,6 +620,14 @@ struct genl_family rl_genl_family __ro_after_init = {
 
 static struct rl_rate events_rate __ro_after_init;
 
+/*
+ * Whether the family is registered, for events: they are sent from the
+ * packet path and GC, which run before the family is registered at load and
+ * until after it is unregistered at unload.  Checked under RCU, so that
+ * unregistering can wait for the senders that saw it set.
+ */
+static bool events_on;
+
 /**
  * rl_netlink_init_net() - set up the event limiter of a namespace
  * @rn: its state
@@ -663,12 +671,14 @@ void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev)
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&rl_genl_family, rn->net, RL_MCGRP_EVENTS) ||
+	rcu_read_lock();
+	if (!READ_ONCE(events_on) ||
+	    !genl_has_listeners(&rl_genl_family, rn->net, RL_MCGRP_EVENTS) ||
 	    !events_allowed(rn))
-		return;
+		goto unlock;
 	skb = genlmsg_new(RL_EVENT_SIZE, GFP_ATOMIC);
 	if (!skb)
-		return;
+		goto unlock;
 	hdr = genlmsg_put(skb, 0, 0, &rl_genl_family, 0, NF_RL_CMD_EVENT_NTF);
 	if (!hdr)
 		goto free_skb;
@@ -688,10 +698,12 @@ void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev)
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&rl_genl_family, rn->net, skb, 0,
 				RL_MCGRP_EVENTS, GFP_ATOMIC);
-	return;
+	goto unlock;
 
 free_skb:
 	nlmsg_free(skb);
+unlock:
+	rcu_read_unlock();
 }
 
 /**
@@ -708,13 +720,21 @@ int __init rl_netlink_register(void)
 				  NSEC_PER_SEC, RL_EVENTS_BURST, &msg);
 	if (WARN_ON(err))
 		return err;
-	return genl_register_family(&rl_genl_family);
+	err = genl_register_family(&rl_genl_family);
+	if (!err)
+		WRITE_ONCE(events_on, true);
+	return err;
 }
 
 /**
  * rl_netlink_unregister() - unregister the family, waiting for its callers
+ *
+ * Events stop first, and every sender already past the check has finished
+ * before the family, whose multicast group it uses, goes.
  */
 void rl_netlink_unregister(void)
 {
+	WRITE_ONCE(events_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&rl_genl_family);
 }
