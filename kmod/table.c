@@ -381,6 +381,27 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	return true;
 }
 
+/*
+ * Tells listeners that the source of @e, just unlinked by a flush or a
+ * delete, is no longer limited: without it they would think it limited for
+ * ever.  (GC releases what it finds idle in entry_idle().)  An entry that no
+ * limit rule governs any more is not reported, as in GC.
+ */
+static void entry_release(struct rl_table *t, struct rl_entry *e)
+{
+	const struct rl_rule *rule = entry_rule(t, e);
+	bool limited;
+	u64 dropped;
+
+	spin_lock_bh(&e->lock);
+	limited = e->limited;
+	dropped = e->dropped;
+	e->limited = false;
+	spin_unlock_bh(&e->lock);
+	if (limited && rule)
+		notify(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
+}
+
 /* Unlinks @e and frees it after a grace period; false if already gone. */
 static bool entry_remove(struct rl_table *t, struct rl_entry *e)
 {
@@ -453,8 +474,13 @@ static unsigned int remove_entries(struct rl_table *t, u64 now, bool all)
 				break;
 			}
 		}
-		if ((all || entry_idle(t, e, now)) && entry_remove(t, e))
-			removed++;
+		if (!all && !entry_idle(t, e, now))
+			continue;
+		if (!entry_remove(t, e))
+			continue;
+		if (all)
+			entry_release(t, e);
+		removed++;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
@@ -486,7 +512,8 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_gc);
  * rl_table_flush() - forget every source
  * @t: table
  *
- * Sources that send again start with a full bucket.
+ * Sources that send again start with a full bucket; those that were
+ * limited are released (an event).
  *
  * Context: process context; sleeps.
  * Return: the number of entries removed.
@@ -502,6 +529,9 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_flush);
  * @t: table
  * @key: its key, masked as the hook masks it
  *
+ * A source that was limited is released (an event).
+ *
+ * Context: process context.
  * Return: 0, or -ENOENT if no entry has that key.
  */
 int rl_table_remove(struct rl_table *t, const struct rl_key *key)
@@ -511,8 +541,10 @@ int rl_table_remove(struct rl_table *t, const struct rl_key *key)
 
 	rcu_read_lock();
 	e = rhashtable_lookup(&t->ht, key, entry_params);
-	if (e && entry_remove(t, e))
+	if (e && entry_remove(t, e)) {
+		entry_release(t, e);
 		err = 0;
+	}
 	rcu_read_unlock();
 	return err;
 }
