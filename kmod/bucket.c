@@ -57,8 +57,8 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 	}
 
 	g = gcd(n, period_ns);
-	refill = n / g;
-	cost = period_ns / g;
+	refill = div64_u64(n, g);	/* links on 32-bit kernels too */
+	cost = div64_u64(period_ns, g);
 
 	/*
 	 * Refill adds less than cap + refill to at most cap (see charge), so

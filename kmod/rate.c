@@ -16,6 +16,7 @@
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -137,14 +138,28 @@ const char *rl_rate_period_name(u64 period_ns)
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rate_period_name);
 
+/*
+ * Whether @d divides @n, and the quotient: 64-bit division through
+ * div64_u64_rem(), which 32-bit kernels can link (plain / and % on u64 call
+ * libgcc's __udivdi3 there).
+ */
+static bool divides(u64 n, u64 d, u64 *q)
+{
+	u64 rem;
+
+	*q = div64_u64_rem(n, d, &rem);
+	return !rem;
+}
+
 /* @n bits per @per, in the largest 1000-based bit unit that divides it. */
 static int format_bits(char *buf, size_t len, u64 n, const char *per)
 {
+	u64 q;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(amounts); i++)
-		if (amounts[i].div == 8 && !(n % amounts[i].mul))
-			return snprintf(buf, len, "%llu%s/%s", n / amounts[i].mul,
+		if (amounts[i].div == 8 && divides(n, amounts[i].mul, &q))
+			return snprintf(buf, len, "%llu%s/%s", q,
 					amounts[i].name, per);
 	return snprintf(buf, len, "%llubit/%s", n, per);
 }
@@ -164,7 +179,7 @@ int rl_rate_format(char *buf, size_t len, u64 n, u64 period_ns,
 {
 	const char *per = rl_rate_period_name(period_ns);
 	bool bits = false;
-	u64 bitcount;
+	u64 bitcount, q;
 	int i;
 
 	/* Bits that were not whole bytes: bits per eight periods. */
@@ -183,11 +198,11 @@ int rl_rate_format(char *buf, size_t len, u64 n, u64 period_ns,
 	/* Whole KiB, MiB, GiB as nft prints them; else whole kbit and up. */
 	for (i = 0; n && i < ARRAY_SIZE(amounts); i++)
 		if (amounts[i].div == 1 && amounts[i].mul > 1 &&
-		    !(n % amounts[i].mul))
-			return snprintf(buf, len, "%llu%s/%s", n / amounts[i].mul,
+		    divides(n, amounts[i].mul, &q))
+			return snprintf(buf, len, "%llu%s/%s", q,
 					amounts[i].name, per);
 	if (n && !check_mul_overflow(n, 8ULL, &bitcount) && bitcount >= 1000 &&
-	    !(bitcount % 1000))
+	    divides(bitcount, 1000, &q))
 		return format_bits(buf, len, bitcount, per);
 	return snprintf(buf, len, "%llubytes/%s", n, per);
 }
