@@ -58,8 +58,8 @@ results+=("packaging=$out/packaging.ktap")
 
 # tests_for NAME: the selftests a kernel's VM runs (NF_RL_TESTS overrides).
 # The control-plane stress scenarios run where the locking differs (RT) and
-# under the sanitizers (debug); fault injection exists on the debug kernel
-# only; rlctl import's comparison with iptables and nft (userspace, mostly)
+# under the sanitizers (debug); fault injection (stress_alloc_failure.sh,
+# load_failures.sh) exists on the debug kernel only; rlctl import's comparison with iptables and nft (userspace, mostly)
 # on 6.1 only.  Every kernel gets the spoofed flood and everything else.
 tests_for() {
 	local skip=(-e lib.sh)
@@ -68,11 +68,12 @@ tests_for() {
 		return
 	fi
 	case $1 in
-	stock)	skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh) ;;
+	stock)	skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh
+		       -e load_failures.sh) ;;
 	stock612)
 		skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh
-		       -e import.sh) ;;
-	rt612)	skip+=(-e stress_alloc_failure.sh -e import.sh) ;;
+		       -e load_failures.sh -e import.sh) ;;
+	rt612)	skip+=(-e stress_alloc_failure.sh -e load_failures.sh -e import.sh) ;;
 	debug)	skip+=(-e import.sh) ;;
 	esac
 	(cd selftests && ls -- *.sh) | grep -vx "${skip[@]}" | tr '\n' ' '

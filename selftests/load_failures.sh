@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Loading the module with each of its allocations failing in turn, while
+# packets flow through init_net.  rl_failnth makes the Nth allocation of the
+# loading thread fail (/proc/thread-self/fail-nth) for N = 1, 2, ... until a
+# load goes through with nothing left to fail: on the way every error path
+# of the loader and of the module's init runs once, among them netfilter
+# refusing the IPv6 hook after the IPv4 one went in, which it takes out
+# again without waiting for the packets inside it.  Every load must either
+# fail cleanly or load (and unload); KASAN, lockdep and kmemleak (after the
+# last test) watch.  Only the debug kernel has fault injection; elsewhere
+# this test skips.
+#
+#   init_net: rl_flood --(lo: 127.0.0.2 -> 127.0.0.1)--> hooks, while
+#             rl_failnth N nf_ratelimit.ko loads, fails, unloads
+
+. "$(dirname "$0")/lib.sh"
+
+FI=/sys/kernel/debug/failslab
+MAX_POINTS=3000
+
+require
+[ -x "$BIN/rl_failnth" ] || ktap_skip_all "rl_failnth not built"
+if [ ! -e /proc/thread-self/fail-nth ] || [ ! -e $FI/ignore-gfp-wait ]; then
+	[ -n "$NF_RL_DEBUG_KERNEL" ] && ktap_skip_all "the debug kernel lacks fail-nth or failslab"
+	echo "1..0 # SKIP this kernel has no fault injection"
+	exit $KSFT_SKIP
+fi
+trap '[ -n "$lo_pid" ] && kill $lo_pid 2>/dev/null; echo Y >$FI/ignore-gfp-wait; cleanup' EXIT
+ktap_header 4
+
+# Sleeping allocations count too; a forced failure prints no stack trace
+# (it would read as a kernel report); no stack filter left by another test.
+echo N >$FI/ignore-gfp-wait
+echo 0 >$FI/verbose
+echo 0 >$FI/require-start
+echo 0xffffffffffffffff >$FI/require-end
+echo 0 >$FI/reject-start
+echo 0 >$FI/reject-end
+
+rmmod nf_ratelimit 2>/dev/null
+ip link set lo up
+"$BIN/rl_flood" -i lo -m 00:00:00:00:00:00 -d 127.0.0.1 -s 127.0.0.2 \
+	-r 20000 -t 900 -P 9 >/dev/null &
+lo_pid=$!
+
+n=1 refused=0 loaded=0 bad= done=
+while [ $n -le $MAX_POINTS ]; do
+	since=$(uptime_s)
+	set -- $("$BIN/rl_failnth" $n "$NF_RL_KO" rate=1000/second)
+	[ "$1" = loaded ] || { bad="rl_failnth failed at point $n"; break; }
+	if [ "$2" = 1 ]; then
+		loaded=$((loaded + 1))
+		rmmod nf_ratelimit || { bad="unloading after point $n failed"; break; }
+	else
+		refused=$((refused + 1))
+	fi
+	if [ -n "$(kernel_splats "$since")" ]; then
+		bad="a kernel report with point $n failing"
+		break
+	fi
+	if [ "$4" = 0 ]; then
+		done=$n
+		break
+	fi
+	n=$((n + 1))
+done
+kill $lo_pid
+lo_pid=
+diag "points: $n; loads refused $refused, loaded anyway $loaded${bad:+; $bad}"
+check "each failing allocation: the load fails cleanly or loads and unloads" [ -z "$bad" ]
+check "every allocation of a load was failed once (N went past the last)" [ -n "$done" ]
+check "some loads were refused" [ "$refused" -gt 0 ]
+check "the module loads again afterwards" load rate=1000/second
+ktap_finish
