@@ -48,7 +48,7 @@ static struct nlmsghdr *put_header(char *buf, int type, unsigned int queue)
 	return nlh;
 }
 
-/* Sends a configuration message and waits for its acknowledgement. */
+/* Sends a configuration message and waits for its acknowledgment. */
 static int configure(struct mnl_socket *nl, struct nlmsghdr *nlh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
