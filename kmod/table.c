@@ -413,31 +413,15 @@ static bool entry_remove(struct rl_table *t, struct rl_entry *e)
 	return true;
 }
 
-/**
- * rl_table_walk_start() - start or resume a walk of a table's entries
- * @iter: the walk, entered with rhashtable_walk_enter() on the table's ht
- *
- * rhashtable_walk_start() hides that the table was resized while the walk
- * was paused, and kernels without "rhashtable: clear stale iter->p on table
- * restart" (Debian's 6.1.0-57 and 6.12.117 have it, older point releases
- * that DKMS users may still boot do not) then keep iter->p, the entry the
- * walk stopped on, which GC or a flush may have freed since: the next peek
- * would return it and the next step would follow its link.  A walk that
- * starts over forgets it here; on fixed kernels this changes nothing.
- *
- * Context: enters the RCU read side, left by rhashtable_walk_stop().
- * Return: 0, or -EAGAIN when the walk starts over from the first entry.
- */
-int rl_table_walk_start(struct rhashtable_iter *iter)
-	__acquires(RCU)
+/* Leaves RCU to reschedule; returns the entry the walk resumes on. */
+static struct rl_entry *walk_pause(struct rhashtable_iter *iter)
+	__must_hold(RCU)
 {
-	int err = rhashtable_walk_start_check(iter);
-
-	if (err == -EAGAIN)
-		iter->p = NULL;
-	return err;
+	rhashtable_walk_stop(iter);
+	cond_resched();
+	rl_table_walk_start(iter);
+	return rhashtable_walk_peek(iter);
 }
-EXPORT_SYMBOL_IF_KUNIT(rl_table_walk_start);
 
 /*
  * Removes the entries that are idle at @now, or all of them when @all.  The
@@ -464,10 +448,7 @@ static unsigned int remove_entries(struct rl_table *t, u64 now, bool all)
 			break;
 		}
 		if (++seen % RL_GC_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rl_table_walk_start(&iter);
-			e = rhashtable_walk_peek(&iter);
+			e = walk_pause(&iter);
 			if (IS_ERR_OR_NULL(e)) {
 				if (PTR_ERR(e) == -EAGAIN)
 					continue;

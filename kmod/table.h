@@ -5,7 +5,7 @@
 #include <linux/cache.h>
 #include <linux/in6.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable-types.h>
+#include <linux/rhashtable.h>
 #include <linux/spinlock_types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -164,7 +164,6 @@ void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 		     unsigned int len, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
-int rl_table_walk_start(struct rhashtable_iter *iter);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info);
@@ -176,5 +175,30 @@ void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 struct rl_ruleset *rl_table_rules(struct rl_table *t);
 void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules);
+
+/**
+ * rl_table_walk_start() - start or resume a walk of a table's entries
+ * @iter: the walk, entered with rhashtable_walk_enter() on the table's ht
+ *
+ * rhashtable_walk_start() hides that the table was resized while the walk
+ * was paused, and kernels without "rhashtable: clear stale iter->p on table
+ * restart" (Debian's 6.1.0-57 and 6.12.117 have it, older point releases
+ * that DKMS users may still boot do not) then keep iter->p, the entry the
+ * walk stopped on, which GC or a flush may have freed since: the next peek
+ * would return it and the next step would follow its link.  A walk that
+ * starts over forgets it here; on fixed kernels this changes nothing.
+ *
+ * Context: enters the RCU read side, left by rhashtable_walk_stop().
+ * Return: 0, or -EAGAIN when the walk starts over from the first entry.
+ */
+static inline int rl_table_walk_start(struct rhashtable_iter *iter)
+	__acquires(RCU)
+{
+	int err = rhashtable_walk_start_check(iter);
+
+	if (err == -EAGAIN)
+		iter->p = NULL;
+	return err;
+}
 
 #endif /* _NF_RL_TABLE_H */
