@@ -82,12 +82,13 @@ kernel_log() {
 }
 
 # kernel_splats [SINCE]: the lines of such reports in the kernel log.  An
-# allocation failure's report ("page allocation failure", "vmalloc error":
-# a stack trace, then memory statistics) is none: failing allocations is
-# what stress_alloc_failure.sh does, and the module must cope with it.
+# allocation failure's report ("page allocation failure", "vmalloc error",
+# a slab cache that could not be created: a stack trace, perhaps memory
+# statistics) is none: failing allocations is what stress_alloc_failure.sh
+# and load_failures.sh do, and the module must cope with it.
 kernel_splats() {
 	kernel_log "$@" | awk -v pat="$SPLATS" '
-		/page allocation failure|vmalloc error/ { skip = 1 }
+		/page allocation failure|vmalloc error|kmem_cache_create.*failed with error/ { skip = 1 }
 		skip { if ($0 ~ /<\/TASK>/) skip = 0; next }
 		$0 ~ pat'
 }

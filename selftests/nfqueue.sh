@@ -25,7 +25,8 @@
 . "$(dirname "$0")/lib.sh"
 
 RLCTL="$BIN/rlctl"
-RATE=50
+# A refill of 5 s keeps the prefix's entry from GC until it is read.
+RATE=2
 BURST=10
 SECS=3
 
