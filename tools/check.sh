@@ -59,8 +59,11 @@ results+=("packaging=$out/packaging.ktap")
 # tests_for NAME: the selftests a kernel's VM runs (NF_RL_TESTS overrides).
 # The control-plane stress scenarios run where the locking differs (RT) and
 # under the sanitizers (debug); fault injection (stress_alloc_failure.sh,
-# load_failures.sh) exists on the debug kernel only; rlctl import's comparison with iptables and nft (userspace, mostly)
-# on 6.1 only.  Every kernel gets the spoofed flood and everything else.
+# load_failures.sh) exists on the debug kernel only; rlctl import's
+# comparison with iptables and nft (userspace, mostly) on 6.1 only; reading
+# a large entries file (proc_entries.sh: procfs, the same on every kernel,
+# and slow to fill) on 6.1 and the debug kernel.  Every kernel gets the
+# spoofed flood and everything else.
 tests_for() {
 	local skip=(-e lib.sh)
 	if [ -n "${NF_RL_TESTS:-}" ]; then
@@ -72,8 +75,9 @@ tests_for() {
 		       -e load_failures.sh) ;;
 	stock612)
 		skip+=(-e stress_churn.sh -e stress_unload.sh -e stress_alloc_failure.sh
-		       -e load_failures.sh -e import.sh) ;;
-	rt612)	skip+=(-e stress_alloc_failure.sh -e load_failures.sh -e import.sh) ;;
+		       -e load_failures.sh -e import.sh -e proc_entries.sh) ;;
+	rt612)	skip+=(-e stress_alloc_failure.sh -e load_failures.sh -e import.sh
+		       -e proc_entries.sh) ;;
 	debug)	skip+=(-e import.sh) ;;
 	esac
 	(cd selftests && ls -- *.sh) | grep -vx "${skip[@]}" | tr '\n' ' '
