@@ -157,16 +157,21 @@ setup_topology() {
 	DSTMAC=$(ip -n $DST link show veth-dst | awk '/link\/ether/ { print $2 }')
 }
 
+# wait_ready FILE: waits up to 10 s for a program's ready file to appear.
+wait_ready() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$1" ]
+}
+
 start_sink() {
 	rm -f "$TMP/ready"
 	ip netns exec $DST "$BIN/rl_sink" -f "$TMP/ready" >"$TMP/sink" &
 	sink_pid=$!
-	i=0
-	while [ ! -e "$TMP/ready" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -e "$TMP/ready" ]
+	wait_ready "$TMP/ready"
 }
 
 # stop_sink: waits for the packets in flight, then ends the sink so that

@@ -51,12 +51,7 @@ ip netns exec $DST nft -f - <<-EOF || ktap_skip_all "nft cannot queue here (nf_t
 
 ip netns exec $DST "$BIN/rl_nfq" -q 0 -f "$TMP/nfq.ready" >"$TMP/nfq" 2>&1 &
 nfq_pid=$!
-i=0
-while [ ! -e "$TMP/nfq.ready" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-check "rl_nfq bound the queue" [ -e "$TMP/nfq.ready" ]
+check "rl_nfq bound the queue" wait_ready "$TMP/nfq.ready"
 start_sink || exit $KSFT_FAIL
 
 # The prefix's entry first, from a reinjected packet: the table is full soon.
