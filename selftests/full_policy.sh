@@ -68,7 +68,7 @@ stop_sink
 got=$(sink_total)
 diag "two algorithms: received $got, entries $(rl_stat entries), table_full $(rl_stat table_full)"
 check "two algorithms: the table filled up" [ "$(rl_stat entries)" = $MAX ]
-check "two algorithms: both families overflowed" \
+check "two algorithms: the untracked sources went to the overflow" \
 	[ "$(rl_stat table_full)" -gt $((2 * (1000 - MAX))) ]
 # At most one packet per entry, and burst (+1) per algorithm's overflow.
 check "two algorithms: received at most $((MAX + 4))" within "$got" 1 $((MAX + 4))
