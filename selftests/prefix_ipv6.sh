@@ -35,8 +35,13 @@ shared_ok() {	# shared_ok FLOODFILE ENTRY ADDRS...
 	$(awk -v r=$RATE -v b=$BURST '{ if (!f || $3 < f) f = $3; if ($4 > l) l = $4 }
 		END { i = b + r * (l - f) / 1e9; printf "%f %f\n", b, i + 1 + r * 0.05 }' "$f")
 	AWK
-	diag "$e: received $got of 400, allowed $lo..$hi"
-	within "$got" "$lo" "$hi" && [ "$(rl_entry "$e" passed)" = "$got" ]
+	passed=$(rl_entry "$e" passed)
+	diag "$e: passed $passed, received $got of 400, allowed $lo..$hi"
+	# The bound is on what the module passed; a packet it passed may still
+	# be lost after it (a busy sink's full receive buffer: seen once on
+	# the debug kernel, 105 received), never one it did not pass.
+	within "$passed" "$lo" "$hi" && [ "$got" -le "$passed" ] &&
+		[ "$got" -ge $((passed - 2)) ]
 }
 
 check "IPv6 /64 shares one bucket" shared_ok "$TMP/f6" 2001:db8:1::/64 \
