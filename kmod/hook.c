@@ -9,6 +9,7 @@
 #include <linux/bottom_half.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netdevice.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/string.h>
@@ -66,12 +67,18 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
  * tick and held far below its rate.
  */
 static unsigned int verdict(struct rl_net *rn, const struct rl_key *key,
-			    const struct sk_buff *skb)
+			    const struct sk_buff *skb,
+			    const struct nf_hook_state *state)
 {
+	/* Parsed only if a selector rule needs it (selector.c). */
+	struct rl_pkt_in pkt = {
+		.skb = skb,
+		.ifname = state->in ? state->in->name : NULL,
+	};
 	bool pass;
 
 	local_bh_disable();
-	pass = rl_table_charge(&rn->table, key, skb->len, ktime_get_ns());
+	pass = rl_table_charge(&rn->table, key, &pkt, skb->len, ktime_get_ns());
 	local_bh_enable();
 	return pass ? NF_ACCEPT : NF_DROP;
 }
@@ -83,7 +90,7 @@ static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 	struct rl_key key;
 
 	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, 32);
-	return verdict(rn, &key, skb);
+	return verdict(rn, &key, skb, state);
 }
 
 static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
@@ -93,7 +100,7 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	struct rl_key key;
 
 	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, 128);
-	return verdict(rn, &key, skb);
+	return verdict(rn, &key, skb, state);
 }
 
 /**

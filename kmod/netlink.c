@@ -34,7 +34,7 @@
 enum {
 	RL_EVENTS_PER_SEC = 100,
 	RL_EVENTS_BURST = 200,
-	RL_EVENT_SIZE = 256,		/* enough for the largest event */
+	RL_EVENT_SIZE = 384,		/* enough for the largest event */
 };
 
 enum rl_mcgrp {
@@ -438,6 +438,20 @@ static int get_entry_done(struct netlink_callback *cb)
 	return 0;
 }
 
+/* A rule's selector as a nest of rule attributes; none for a source rule. */
+static int put_sel(struct sk_buff *skb, int type, const struct rl_sel *sel)
+{
+	struct nlattr *nest;
+
+	if (rl_sel_is_source(sel))
+		return 0;
+	nest = nla_nest_start(skb, type);
+	if (!nest || rl_netlink_put_sel(skb, sel))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 		      const struct rl_entry_info *e)
 {
@@ -460,7 +474,10 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	    put_u64(skb, NF_RL_A_ENTRY_PASSED, e->passed, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_DROPPED, e->dropped, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_IDLE_MS,
-		    div_u64(e->idle_ns, NSEC_PER_MSEC), NF_RL_A_ENTRY_PAD)) {
+		    div_u64(e->idle_ns, NSEC_PER_MSEC), NF_RL_A_ENTRY_PAD) ||
+	    (e->rule.family && put_sel(skb, NF_RL_A_ENTRY_RULE_SEL, &e->sel)) ||
+	    ((e->sel.flags & RL_SEL_PER_PORT) &&
+	     nla_put_u16(skb, NF_RL_A_ENTRY_PORT, k->port))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -690,6 +707,9 @@ void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev)
 	    rl_netlink_put_key(skb, NF_RL_A_EVENT_RULE_ADDR,
 			       NF_RL_A_EVENT_RULE_PREFIX, &ev->rule) ||
 	    put_u64(skb, NF_RL_A_EVENT_DROPPED, ev->dropped, NF_RL_A_EVENT_PAD) ||
+	    put_sel(skb, NF_RL_A_EVENT_RULE_SEL, ev->sel) ||
+	    ((ev->sel->flags & RL_SEL_PER_PORT) &&
+	     nla_put_u16(skb, NF_RL_A_EVENT_PORT, ev->source.port)) ||
 	    put_u64(skb, NF_RL_A_EVENT_LOST,
 		    atomic64_xchg(&rn->events.pending_lost, 0),
 		    NF_RL_A_EVENT_PAD))

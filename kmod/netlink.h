@@ -37,6 +37,9 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
 			    struct rl_limits *lim);
 
 /* netlink_rules.c */
+int rl_netlink_parse_sel(struct nlattr **tb, u8 family,
+			 struct netlink_ext_ack *extack, struct rl_sel *sel);
+int rl_netlink_put_sel(struct sk_buff *skb, const struct rl_sel *sel);
 int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info);
 int rl_netlink_rules_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);

@@ -32,7 +32,83 @@ const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
 	[NF_RL_A_RULE_AGG_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
 	[NF_RL_A_RULE_ALGO] = NLA_POLICY_MAX(NLA_U32, __NF_RL_ALGO_MAX - 1),
 	[NF_RL_A_RULE_UNIT] = NLA_POLICY_MAX(NLA_U32, __NF_RL_UNIT_MAX - 1),
+	[NF_RL_A_RULE_PROTO] = NLA_POLICY_MIN(NLA_U8, 1),
+	[NF_RL_A_RULE_DPORTS] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nf_rl_port_range),
+						 NF_RL_PORT_RANGES_MAX * sizeof(struct nf_rl_port_range)),
+	[NF_RL_A_RULE_SYN] = { .type = NLA_FLAG },
+	[NF_RL_A_RULE_ICMP_TYPES] = NLA_POLICY_RANGE(NLA_BINARY, 1, NF_RL_ICMP_TYPES_MAX),
+	[NF_RL_A_RULE_IIF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[NF_RL_A_RULE_PER_PORT] = { .type = NLA_FLAG },
 };
+
+/**
+ * rl_netlink_parse_sel() - a rule's selector from its attributes
+ * @tb: the parsed NF_RL_A_RULE nest
+ * @family: the rule's
+ * @extack: for the reason of a failure
+ * @sel: filled in, canonical
+ *
+ * Return: 0 or -EINVAL.
+ */
+int rl_netlink_parse_sel(struct nlattr **tb, u8 family,
+			 struct netlink_ext_ack *extack, struct rl_sel *sel)
+{
+	struct nlattr *a;
+	const char *msg;
+
+	memset(sel, 0, sizeof(*sel));
+	if (tb[NF_RL_A_RULE_PROTO])
+		sel->proto = nla_get_u8(tb[NF_RL_A_RULE_PROTO]);
+	a = tb[NF_RL_A_RULE_DPORTS];
+	if (a) {
+		if (nla_len(a) % sizeof(sel->ports[0])) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "dports is an array of port ranges (4 bytes each)");
+			return -EINVAL;
+		}
+		sel->nports = nla_len(a) / sizeof(sel->ports[0]);
+		memcpy(sel->ports, nla_data(a), nla_len(a));
+	}
+	a = tb[NF_RL_A_RULE_ICMP_TYPES];
+	if (a) {
+		sel->ntypes = nla_len(a);
+		memcpy(sel->types, nla_data(a), nla_len(a));
+	}
+	if (tb[NF_RL_A_RULE_IIF])
+		nla_strscpy(sel->iif, tb[NF_RL_A_RULE_IIF], sizeof(sel->iif));
+	if (tb[NF_RL_A_RULE_SYN])
+		sel->flags |= RL_SEL_SYN;
+	if (tb[NF_RL_A_RULE_PER_PORT])
+		sel->flags |= RL_SEL_PER_PORT;
+	if (rl_sel_check(sel, family, &msg)) {
+		rl_netlink_set_err(extack, NULL, msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * rl_netlink_put_sel() - a selector's attributes, into the current nest
+ * @skb: the message
+ * @sel: a checked selector
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int rl_netlink_put_sel(struct sk_buff *skb, const struct rl_sel *sel)
+{
+	if ((sel->proto && nla_put_u8(skb, NF_RL_A_RULE_PROTO, sel->proto)) ||
+	    (sel->nports &&
+	     nla_put(skb, NF_RL_A_RULE_DPORTS,
+		     sel->nports * sizeof(sel->ports[0]), sel->ports)) ||
+	    ((sel->flags & RL_SEL_SYN) && nla_put_flag(skb, NF_RL_A_RULE_SYN)) ||
+	    (sel->ntypes &&
+	     nla_put(skb, NF_RL_A_RULE_ICMP_TYPES, sel->ntypes, sel->types)) ||
+	    (sel->iif[0] && nla_put_string(skb, NF_RL_A_RULE_IIF, sel->iif)) ||
+	    ((sel->flags & RL_SEL_PER_PORT) &&
+	     nla_put_flag(skb, NF_RL_A_RULE_PER_PORT)))
+		return -EMSGSIZE;
+	return 0;
+}
 
 /* The rule's prefix; host bits set are refused rather than masked away. */
 static int parse_match(struct nlattr *nest, struct nlattr **tb,
@@ -112,7 +188,8 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 			       extack);
 	if (err)
 		return err;
-	err = parse_match(nest, tb, extack, &r->match);
+	err = parse_match(nest, tb, extack, &r->match) ?:
+	      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel);
 	if (err)
 		return err;
 	r->action = NF_RL_ACTION_LIMIT;
@@ -130,16 +207,17 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 	return 0;
 }
 
-/* Only the prefix of an NF_RL_A_RULE nest: for get and delete. */
+/* Only the prefix and selector of an NF_RL_A_RULE nest: for get and delete. */
 static int parse_rule_match(struct nlattr *nest, struct netlink_ext_ack *extack,
-			    struct rl_key *match)
+			    struct rl_rule *r)
 {
 	struct nlattr *tb[NF_RL_A_RULE_MAX + 1];
 	int err;
 
 	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest, rl_rule_policy,
 			       extack);
-	return err ?: parse_match(nest, tb, extack, match);
+	return err ?: parse_match(nest, tb, extack, &r->match) ?:
+		      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel);
 }
 
 static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
@@ -149,7 +227,8 @@ static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
 	if (!nest ||
 	    rl_netlink_put_key(skb, NF_RL_A_RULE_ADDR, NF_RL_A_RULE_PREFIX,
 			       &r->match) ||
-	    nla_put_u32(skb, NF_RL_A_RULE_ACTION, r->action))
+	    nla_put_u32(skb, NF_RL_A_RULE_ACTION, r->action) ||
+	    rl_netlink_put_sel(skb, &r->sel))
 		return -EMSGSIZE;
 	if (r->action == NF_RL_ACTION_LIMIT &&
 	    (nla_put_u64_64bit(skb, NF_RL_A_RULE_RATE, r->rate.n,
@@ -171,31 +250,32 @@ static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
  * @skb: request
  * @info: its attributes
  *
- * Return: 0, or -ENOENT when the prefix has no rule.
+ * Return: 0, or -ENOENT when the prefix and selector have no rule.
  */
 int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct rl_net *rn = rl_netlink_info_net(info);
 	const struct rl_rule *found;
-	struct rl_key match;
-	struct rl_rule r;
+	struct rl_rule want, r;
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_RL_A_RULE))
 		return -EINVAL;
-	err = parse_rule_match(info->attrs[NF_RL_A_RULE], info->extack, &match);
+	memset(&want, 0, sizeof(want));
+	err = parse_rule_match(info->attrs[NF_RL_A_RULE], info->extack, &want);
 	if (err)
 		return err;
 	rcu_read_lock();
-	found = rl_rules_find(rcu_dereference(rn->table.rules), &match);
+	found = rl_rules_find(rcu_dereference(rn->table.rules), &want.match,
+			      &want.sel);
 	if (found)
 		r = *found;
 	rcu_read_unlock();
 	if (!found) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NF_RL_A_RULE],
-				    "no rule for this prefix");
+				    "no rule for this prefix and selector");
 		return -ENOENT;
 	}
 
@@ -266,7 +346,7 @@ static int edit(struct genl_info *info, enum rl_rules_op op)
 		return -EINVAL;
 	memset(&r, 0, sizeof(r));
 	if (op == RL_RULES_DEL)
-		err = parse_rule_match(nest, info->extack, &r.match);
+		err = parse_rule_match(nest, info->extack, &r);
 	else
 		err = parse_rule(rn, nest, info->extack, &r);
 	if (err)
@@ -289,7 +369,7 @@ static int edit(struct genl_info *info, enum rl_rules_op op)
  * @skb: request
  * @info: its attributes
  *
- * Return: 0, or -EEXIST when the prefix has a rule already.
+ * Return: 0, or -EEXIST when the prefix and selector have a rule already.
  */
 int rl_netlink_rules_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -313,7 +393,7 @@ int rl_netlink_rules_replace_doit(struct sk_buff *skb, struct genl_info *info)
  * @skb: request
  * @info: its attributes
  *
- * Return: 0, or -ENOENT when the prefix has no rule.
+ * Return: 0, or -ENOENT when the prefix and selector have no rule.
  */
 int rl_netlink_rules_del_doit(struct sk_buff *skb, struct genl_info *info)
 {

@@ -12,6 +12,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bsearch.h>
 #include <linux/errno.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -39,18 +40,34 @@ static int cmp_listed(const void *pa, const void *pb)
 	c = memcmp(&a->addr, &b->addr, a->family == NFPROTO_IPV4 ? 4 : 16);
 	if (c)
 		return c;
-	return a->prefix - b->prefix;
+	if (a->prefix != b->prefix)
+		return a->prefix - b->prefix;
+	return memcmp(&((const struct rl_rule *)pa)->sel,
+		      &((const struct rl_rule *)pb)->sel, sizeof(struct rl_sel));
 }
 
-/* Longest prefix first, then by key: levels fall out as contiguous runs. */
+/*
+ * By family, then selector id, then longest prefix first, then by key:
+ * groups and their levels fall out as contiguous runs.
+ */
 static int cmp_rule(const void *pa, const void *pb)
 {
 	const struct rl_rule *a = *(const struct rl_rule **)pa;
 	const struct rl_rule *b = *(const struct rl_rule **)pb;
 
+	if (a->match.family != b->match.family)
+		return a->match.family < b->match.family ? -1 : 1;
+	if (a->match.sel != b->match.sel)
+		return a->match.sel < b->match.sel ? -1 : 1;
 	if (a->match.prefix != b->match.prefix)
 		return a->match.prefix > b->match.prefix ? -1 : 1;
 	return rl_key_cmp(&a->match, &b->match);
+}
+
+static int cmp_sel(const void *pa, const void *pb)
+{
+	return memcmp(*(const struct rl_sel **)pa, *(const struct rl_sel **)pb,
+		      sizeof(struct rl_sel));
 }
 
 static u8 family_max_prefix(u8 family)
@@ -62,8 +79,10 @@ static u8 family_max_prefix(u8 family)
  * A limit rule groups its sources by a prefix at least as long as its own:
  * a shorter one would charge sources the rule does not cover.
  */
-static bool rule_valid(const struct rl_rule *r, const char **errmsg)
+static bool rule_valid(struct rl_rule *r, const char **errmsg)
 {
+	if (rl_sel_check(&r->sel, r->match.family, errmsg))
+		return false;
 	switch (r->action) {
 	case NF_RL_ACTION_LIMIT:
 		if (r->agg_prefix < r->match.prefix ||
@@ -100,26 +119,159 @@ void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len)
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_mask);
 
+/*
+ * Gives each distinct selector its number, the match.sel of its rules and
+ * of their entries' keys: rl_sel_hash(), so that it stays the same across
+ * rule sets, or on a collision the next free one, taken in selector order.
+ * Rules in address order, so equal selectors need not be adjacent.
+ */
+static int number_selectors(struct rl_ruleset *rs, const char **errmsg)
+{
+	struct rl_sel **sels;
+	u32 i, j, n = 0, nf[2] = {};
+	u16 *ids;
+	int err = 0;
+
+	sels = kvcalloc(max_t(u32, rs->nrules, 1), sizeof(*sels), GFP_KERNEL_ACCOUNT);
+	ids = kvcalloc(max_t(u32, rs->nrules, 1), sizeof(*ids), GFP_KERNEL_ACCOUNT);
+	if (!sels || !ids) {
+		err = -ENOMEM;
+		goto free;
+	}
+	for (i = 0; i < rs->nrules; i++)
+		if (!rl_sel_is_source(&rs->rules[i].sel))
+			sels[n++] = &rs->rules[i].sel;
+	sort(sels, n, sizeof(*sels), cmp_sel, NULL);
+	for (i = j = 0; i < n; i++)	/* distinct ones only */
+		if (!i || memcmp(sels[i], sels[j - 1], sizeof(**sels)))
+			sels[j++] = sels[i];
+	n = j;
+	if (n > 2 * NF_RL_SELECTORS_MAX)
+		goto too_many;
+	for (i = 0; i < n; i++) {
+		u16 id = rl_sel_hash(sels[i]);
+
+		for (j = 0; j < i; j++) {
+			if (ids[j] == id) {
+				id = id == U16_MAX ? 1 : id + 1;
+				j = -1;		/* from the start again */
+			}
+		}
+		ids[i] = id;
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		struct rl_rule *r = &rs->rules[i];
+		struct rl_sel **found;
+
+		if (rl_sel_is_source(&r->sel))
+			continue;
+		found = bsearch(&(const struct rl_sel *){ &r->sel }, sels, n,
+				sizeof(*sels), cmp_sel);
+		r->match.sel = ids[found - sels];
+	}
+	/* Count selectors per family: a bound on the rules one packet meets. */
+	for (i = 0; i < n; i++) {
+		bool fam[2] = {};
+
+		for (j = 0; j < rs->nrules; j++)
+			if (rs->rules[j].match.sel == ids[i])
+				fam[family_index(rs->rules[j].match.family)] = true;
+		nf[0] += fam[0];
+		nf[1] += fam[1];
+	}
+	if (nf[0] <= NF_RL_SELECTORS_MAX && nf[1] <= NF_RL_SELECTORS_MAX)
+		goto free;
+too_many:
+	*errmsg = "too many distinct selectors: at most 16 per family";
+	err = -E2BIG;
+free:
+	kvfree(ids);
+	kvfree(sels);
+	return err;
+}
+
+/* Count, then fill, the groups of each family and their levels. */
+static int make_groups(struct rl_ruleset *rs, const struct rl_rule **sorted)
+{
+	u32 i, start, n = rs->nrules, f;
+
+	for (i = 0; i < n; i++)
+		if (!i || sorted[i]->match.sel != sorted[i - 1]->match.sel ||
+		    sorted[i]->match.family != sorted[i - 1]->match.family)
+			rs->ngroups[family_index(sorted[i]->match.family)]++;
+	for (f = 0; f < 2; f++) {
+		if (!rs->ngroups[f])
+			continue;
+		rs->groups[f] = kcalloc(rs->ngroups[f], sizeof(*rs->groups[f]),
+					GFP_KERNEL_ACCOUNT);
+		if (!rs->groups[f])
+			return -ENOMEM;
+		rs->ngroups[f] = 0;
+	}
+	for (start = 0; start < n; start = i) {
+		const struct rl_rule *first = sorted[start];
+		struct rl_rule_group *g;
+		u32 l, lstart;
+
+		f = family_index(first->match.family);
+		g = &rs->groups[f][rs->ngroups[f]++];
+		g->id = first->match.sel;
+		g->sel = &first->sel;
+		if (g->id)
+			rs->nselectors[f]++;
+		for (i = start; i < n && sorted[i]->match.sel == g->id &&
+		     sorted[i]->match.family == first->match.family; i++)
+			if (i == start ||
+			    sorted[i]->match.prefix != sorted[i - 1]->match.prefix)
+				g->nlevels++;
+		g->levels = kcalloc(g->nlevels, sizeof(*g->levels),
+				    GFP_KERNEL_ACCOUNT);
+		if (!g->levels)
+			return -ENOMEM;
+		for (l = 0, lstart = start; lstart < i; l++) {
+			struct rl_rule_level *lvl = &g->levels[l];
+			u32 k;
+
+			for (k = lstart; k < i && sorted[k]->match.prefix ==
+			     sorted[lstart]->match.prefix; k++)
+				;
+			lvl->len = sorted[lstart]->match.prefix;
+			lvl->n = k - lstart;
+			lvl->rules = kmemdup(&sorted[lstart],
+					     lvl->n * sizeof(*sorted),
+					     GFP_KERNEL_ACCOUNT);
+			if (!lvl->rules)
+				return -ENOMEM;
+			lstart = k;
+		}
+	}
+	return 0;
+}
+
 /**
  * rl_rules_build() - make an immutable rule set
  * @rules: the rules; their match keys must be masked (rl_hook_build_key*)
  * @n: how many, at most RL_RULES_MAX
  * @errmsg: set to a human-readable reason on failure
  *
+ * Selectors are made canonical and numbered here; whatever @rules hold in
+ * match.sel and match.port is ignored.
+ *
  * Memory is charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT): rule
  * sets are built for whoever administers the namespace, a container's root
  * included, and an old set lingers until a grace period has passed.
  *
  * Context: process context; sleeps.
- * Return: the set, or an ERR_PTR: -EINVAL for a duplicate prefix or an
- * unmasked one, -E2BIG for too many rules, -ENOMEM.
+ * Return: the set, or an ERR_PTR: -EINVAL for a duplicate prefix and
+ * selector, an unmasked prefix or a bad selector, -E2BIG for too many rules
+ * or selectors, -ENOMEM.
  */
 struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 				  const char **errmsg)
 {
 	const struct rl_rule **sorted;
 	struct rl_ruleset *rs;
-	u32 i, start, f;
+	u32 i;
 	int err = -ENOMEM;
 
 	if (n > RL_RULES_MAX) {
@@ -133,16 +285,15 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 	}
 	rs->nrules = n;
 	memcpy(rs->rules, rules, flex_array_size(rs, rules, n));
-	/* In address order, so that listings and saved files read well. */
-	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);
-
 	sorted = kvcalloc(n, sizeof(*sorted), GFP_KERNEL_ACCOUNT);
 	if (n && !sorted)
 		goto free_rs;
 	for (i = 0; i < n; i++) {
-		const struct rl_key *k = &rs->rules[i].match;
+		struct rl_key *k = &rs->rules[i].match;
 		struct rl_key masked;
 
+		k->sel = 0;
+		k->port = 0;
 		if ((k->family != NFPROTO_IPV4 || k->prefix > 32) &&
 		    (k->family != NFPROTO_IPV6 || k->prefix > 128)) {
 			*errmsg = "rule prefix is neither IPv4/0-32 nor IPv6/0-128";
@@ -159,48 +310,28 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 			err = -EINVAL;
 			goto free_sorted;
 		}
-		sorted[i] = &rs->rules[i];
 	}
+	/* In address order, so that listings and saved files read well. */
+	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);
+	err = number_selectors(rs, errmsg);
+	if (err)
+		goto free_sorted;
+	for (i = 0; i < n; i++)
+		sorted[i] = &rs->rules[i];
 	sort(sorted, n, sizeof(*sorted), cmp_rule, NULL);
 
 	for (i = 1; i < n; i++) {
 		if (!rl_key_cmp(&sorted[i - 1]->match, &sorted[i]->match)) {
-			*errmsg = "two rules for the same prefix";
+			*errmsg = sorted[i]->match.sel ?
+				  "two rules for the same prefix and selector" :
+				  "two rules for the same prefix";
 			err = -EINVAL;
 			goto free_sorted;
 		}
 	}
-
-	/* Count, then fill, the levels of each family. */
-	for (i = 0; i < n; i++)
-		if (!i || sorted[i]->match.prefix != sorted[i - 1]->match.prefix ||
-		    sorted[i]->match.family != sorted[i - 1]->match.family)
-			rs->nlevels[family_index(sorted[i]->match.family)]++;
-	for (f = 0; f < 2; f++) {
-		if (!rs->nlevels[f])
-			continue;
-		rs->levels[f] = kcalloc(rs->nlevels[f], sizeof(*rs->levels[f]),
-					GFP_KERNEL_ACCOUNT);
-		if (!rs->levels[f])
-			goto free_sorted;
-		rs->nlevels[f] = 0;
-	}
-	for (start = 0; start < n; start = i) {
-		const struct rl_key *k = &sorted[start]->match;
-		struct rl_rule_level *lvl;
-
-		for (i = start; i < n && sorted[i]->match.prefix == k->prefix &&
-		     sorted[i]->match.family == k->family; i++)
-			;
-		f = family_index(k->family);
-		lvl = &rs->levels[f][rs->nlevels[f]++];
-		lvl->len = k->prefix;
-		lvl->n = i - start;
-		lvl->rules = kmemdup(&sorted[start], lvl->n * sizeof(*sorted),
-				     GFP_KERNEL_ACCOUNT);
-		if (!lvl->rules)
-			goto free_sorted;
-	}
+	err = make_groups(rs, sorted);
+	if (err)
+		goto free_sorted;
 	kvfree(sorted);
 	return rs;
 
@@ -233,26 +364,14 @@ static const struct rl_rule *level_find(const struct rl_rule_level *lvl,
 	return NULL;
 }
 
-/**
- * rl_rules_match() - the most specific rule covering a prefix
- * @rs: rule set, under RCU or owned
- * @src: a source as a full-length key (prefix 32 or 128), or a table key
- *
- * Only rules no longer than @src's prefix are considered.  For a table key,
- * masked to the aggregation prefix of the rule that governs it, that finds
- * exactly that rule: aggregation prefixes are never shorter than their rule's,
- * so every rule of a length up to the key's covers all of it or none of it.
- *
- * Return: the rule, or NULL if none covers @src.
- */
-const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
-				     const struct rl_key *src)
+/* The longest rule of @g no longer than @src's prefix that covers it. */
+static const struct rl_rule *group_match(const struct rl_rule_group *g,
+					 const struct rl_key *src)
 {
-	int f = family_index(src->family);
 	u32 l;
 
-	for (l = 0; l < rs->nlevels[f]; l++) {
-		const struct rl_rule_level *lvl = &rs->levels[f][l];
+	for (l = 0; l < g->nlevels; l++) {
+		const struct rl_rule_level *lvl = &g->levels[l];
 		const struct rl_rule *r;
 		struct rl_key masked;
 
@@ -262,30 +381,124 @@ const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 		if (!lvl->len)
 			return lvl->rules[0];
 		rl_rules_mask(&masked, src, lvl->len);
+		masked.sel = g->id;
 		r = level_find(lvl, &masked);
 		if (r)
 			return r;
 	}
 	return NULL;
 }
+
+static const struct rl_rule_group *find_group(const struct rl_ruleset *rs,
+					      u8 family, u16 id)
+{
+	int f = family_index(family);
+	u32 lo = 0, hi = rs->ngroups[f];
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		u16 gid = rs->groups[f][mid].id;
+
+		if (gid == id)
+			return &rs->groups[f][mid];
+		if (id < gid)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/**
+ * rl_rules_match() - the most specific rule covering a prefix
+ * @rs: rule set, under RCU or owned
+ * @src: a source as a full-length key (prefix 32 or 128), or a table key
+ *
+ * Only rules of @src's selector (its sel: 0 for a source, so source rules)
+ * no longer than @src's prefix are considered.  For a table key, masked to
+ * the aggregation prefix of the rule that governs it, that finds exactly
+ * that rule: aggregation prefixes are never shorter than their rule's, so
+ * every rule of a length up to the key's covers all of it or none of it.
+ *
+ * Return: the rule, or NULL if none covers @src.
+ */
+const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
+				     const struct rl_key *src)
+{
+	const struct rl_rule_group *g = find_group(rs, src->family, src->sel);
+
+	return g ? group_match(g, src) : NULL;
+}
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_match);
 
 /**
- * rl_rules_find() - the rule for exactly this prefix
+ * rl_rules_match_packet() - the rules that apply to a packet
  * @rs: rule set, under RCU or owned
- * @match: the prefix, masked
+ * @src: the packet's source, as a full-length key
+ * @pkt: the packet, parsed here if a selector needs it
+ * @out: RL_RULES_PER_PACKET slots, filled with one rule per selector that
+ *	 matches the packet and has a rule covering @src (the longest), the
+ *	 source rule last
+ *
+ * The precedence model (README, "Selectors"): the packet is dropped if any
+ * of these is a deny, passed if any is an allow, and otherwise charged under
+ * every one of them in this order, passing only if all conform.
+ *
+ * Context: packet path, or any for a packet whose facts are given.
+ * Return: how many rules were put in @out.
+ */
+unsigned int rl_rules_match_packet(const struct rl_ruleset *rs,
+				   const struct rl_key *src,
+				   struct rl_pkt_in *pkt,
+				   const struct rl_rule **out)
+{
+	int f = family_index(src->family);
+	unsigned int n = 0;
+	u32 i;
+
+	/* Selector groups last to first, so the source group (id 0) ends. */
+	for (i = rs->ngroups[f]; i-- > 0;) {
+		const struct rl_rule_group *g = &rs->groups[f][i];
+		const struct rl_rule *r;
+
+		if (g->id && !rl_sel_match(g->sel, pkt, src->family))
+			continue;
+		r = group_match(g, src);
+		if (r)
+			out[n++] = r;
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_match_packet);
+
+/**
+ * rl_rules_find() - the rule for exactly this prefix and selector
+ * @rs: rule set, under RCU or owned
+ * @match: the prefix, masked; its sel is ignored
+ * @sel: the selector, canonical (rl_sel_check())
  *
  * Return: the rule, or NULL.
  */
 const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
-				    const struct rl_key *match)
+				    const struct rl_key *match,
+				    const struct rl_sel *sel)
 {
 	int f = family_index(match->family);
-	u32 l;
+	struct rl_key key = *match;
+	u32 g, l;
 
-	for (l = 0; l < rs->nlevels[f]; l++)
-		if (rs->levels[f][l].len == match->prefix)
-			return level_find(&rs->levels[f][l], match);
+	for (g = 0; g < rs->ngroups[f]; g++) {
+		const struct rl_rule_group *grp = &rs->groups[f][g];
+
+		if (memcmp(grp->sel, sel, sizeof(*sel)))
+			continue;
+		key.sel = grp->id;
+		key.port = 0;
+		for (l = 0; l < grp->nlevels; l++)
+			if (grp->levels[l].len == match->prefix)
+				return level_find(&grp->levels[l], &key);
+		return NULL;
+	}
 	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_find);
@@ -309,17 +522,17 @@ struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 				 enum rl_rules_op op, const struct rl_rule *rule,
 				 const char **errmsg)
 {
-	const struct rl_rule *found = rl_rules_find(old, &rule->match);
+	const struct rl_rule *found = rl_rules_find(old, &rule->match, &rule->sel);
 	struct rl_ruleset *rs;
 	struct rl_rule *tmp;
 	u32 i, n = 0;
 
 	if (op == RL_RULES_ADD && found) {
-		*errmsg = "a rule for this prefix exists: use replace";
+		*errmsg = "a rule for this prefix and selector exists: use replace";
 		return ERR_PTR(-EEXIST);
 	}
 	if (op == RL_RULES_DEL && !found) {
-		*errmsg = "no rule for this prefix";
+		*errmsg = "no rule for this prefix and selector";
 		return ERR_PTR(-ENOENT);
 	}
 	tmp = kvmalloc_array(old->nrules + 1, sizeof(*tmp), GFP_KERNEL_ACCOUNT);
@@ -344,14 +557,19 @@ EXPORT_SYMBOL_IF_KUNIT(rl_rules_edit);
  */
 void rl_rules_free(struct rl_ruleset *rs)
 {
-	u32 f, l;
+	u32 f, g, l;
 
 	if (!rs)
 		return;
 	for (f = 0; f < 2; f++) {
-		for (l = 0; rs->levels[f] && l < rs->nlevels[f]; l++)
-			kfree(rs->levels[f][l].rules);
-		kfree(rs->levels[f]);
+		for (g = 0; rs->groups[f] && g < rs->ngroups[f]; g++) {
+			struct rl_rule_group *grp = &rs->groups[f][g];
+
+			for (l = 0; grp->levels && l < grp->nlevels; l++)
+				kfree(grp->levels[l].rules);
+			kfree(grp->levels);
+		}
+		kfree(rs->groups[f]);
 	}
 	kvfree(rs);
 }

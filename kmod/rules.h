@@ -5,6 +5,7 @@
 #include <linux/rcupdate.h>
 
 #include "bucket.h"
+#include "selector.h"
 #include "table.h"
 
 #define RL_RULES_MAX	65536	/* per namespace */
@@ -16,12 +17,13 @@ enum rl_rules_op {
 };
 
 struct rl_rule {
-	struct rl_key match;	/* the rule's prefix, masked */
+	struct rl_key match;	/* the rule's prefix, masked; sel set by the set */
 	enum nf_rl_action action;
 	u8 agg_prefix;		/* sources grouped by this prefix length */
 	u8 algo;		/* enum nf_rl_algo */
 	u8 unit;		/* enum nf_rl_unit of rate */
 	struct rl_rate rate;
+	struct rl_sel sel;	/* which packets of its sources it sees */
 };
 
 /* All rules of one prefix length and family, sorted by masked address. */
@@ -31,20 +33,34 @@ struct rl_rule_level {
 	const struct rl_rule **rules;
 };
 
+/* The rules of one selector and family, by prefix length. */
+struct rl_rule_group {
+	u16 id;				/* their match.sel; 0 for source rules */
+	u32 nlevels;			/* longest prefix first */
+	struct rl_rule_level *levels;
+	const struct rl_sel *sel;
+};
+
 /*
- * An immutable set of rules, replaced whole under RCU.  Per family, the
- * levels are ordered longest prefix first, so the first level that holds the
- * masked source holds the longest match: a lookup costs one binary search per
- * distinct prefix length in use, however many rules there are.
+ * An immutable set of rules, replaced whole under RCU.  Per family, rules
+ * are grouped by selector, and a group's levels are ordered longest prefix
+ * first, so the first level that holds the masked source holds the longest
+ * match: a lookup costs one binary search per distinct prefix length in use
+ * in the group, however many rules there are.  Groups are in id order: the
+ * source rules' group, if any, is first.
  */
 struct rl_ruleset {
 	struct rcu_head rcu;
 	u32 generation;			/* set by the table, for dumps */
 	u32 nrules;			/* rules[] is in address order */
-	u32 nlevels[2];			/* [0] IPv4, [1] IPv6 */
-	struct rl_rule_level *levels[2];
+	u32 ngroups[2];			/* [0] IPv4, [1] IPv6 */
+	u32 nselectors[2];		/* groups that are not source rules */
+	struct rl_rule_group *groups[2];
 	struct rl_rule rules[];
 };
+
+/* Up to this many rules apply to one packet: one per selector, and one source rule. */
+#define RL_RULES_PER_PACKET	(NF_RL_SELECTORS_MAX + 1)
 
 void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len);
 struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
@@ -52,7 +68,12 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 				     const struct rl_key *src);
 const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
-				    const struct rl_key *match);
+				    const struct rl_key *match,
+				    const struct rl_sel *sel);
+unsigned int rl_rules_match_packet(const struct rl_ruleset *rs,
+				   const struct rl_key *src,
+				   struct rl_pkt_in *pkt,
+				   const struct rl_rule **out);
 struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 				 enum rl_rules_op op, const struct rl_rule *rule,
 				 const char **errmsg);

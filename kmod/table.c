@@ -48,17 +48,18 @@ static hsiphash_key_t hash_key __read_mostly;
  * load and the per-table part is rhashtable's own random seed, which it also
  * renews on every rehash.  Both go through hsiphash, so neither the bucket
  * nor collisions can be predicted from outside.  An IPv4 key's other twelve
- * address bytes are zero: hashing the three words that vary costs two
+ * address bytes are zero: hashing the four words that vary costs two
  * SipHash compressions fewer than the whole key.
  */
 static u32 key_hash6(const struct rl_key *k, u32 seed)
 {
 	struct {
 		u32 seed;
+		u32 zero;		/* a whole number of 8-byte words */
 		struct rl_key key;
 	} __aligned(HSIPHASH_ALIGNMENT) in = { .seed = seed, .key = *k };
 
-	BUILD_BUG_ON(sizeof(in) != sizeof(u32) + sizeof(struct rl_key));
+	BUILD_BUG_ON(sizeof(in) != 2 * sizeof(u32) + sizeof(struct rl_key));
 	return hsiphash(&in, sizeof(in), &hash_key);
 }
 
@@ -67,8 +68,8 @@ static u32 key_hash(const void *data, u32 len, u32 seed)
 	const struct rl_key *k = data;
 
 	if (k->family == NFPROTO_IPV4)
-		return hsiphash_3u32(seed, (__force u32)k->addr.v4, k->tail,
-				     &hash_key);
+		return hsiphash_4u32(seed, (__force u32)k->addr.v4, k->tail,
+				     k->port, &hash_key);
 	return key_hash6(k, seed);
 }
 
@@ -206,6 +207,7 @@ static void notify(struct rl_table *t, enum nf_rl_event_type type,
 		.type = type,
 		.source = *source,
 		.rule = rule->match,
+		.sel = &rule->sel,
 		.dropped = dropped,
 	};
 
@@ -234,14 +236,17 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
  * The shared overflow state stands for no one source and reports nothing.
  * A rule whose algorithm changed starts its sources afresh; the overflow
  * state of each algorithm is never started afresh.
+ *
+ * Returns whether the packet conforms; *why gains why it did or did not
+ * beyond its bucket's verdict.
  */
 static bool charge_entry(struct rl_table *t, const struct rl_key *key,
-			 const struct rl_rule *rule, u64 now, u64 amount)
+			 const struct rl_rule *rule, u64 now, u64 amount,
+			 unsigned int *why)
 {
 	const struct rl_algo_ops *ops = rl_algo_get(rule->algo);
 	const struct rl_rate *rate = &rule->rate;
 	bool conforms, released = false, limited = false;
-	unsigned int why = RL_WHY_BUCKET;
 	struct rl_entry *e;
 	u64 dropped;
 
@@ -249,12 +254,12 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 	if (unlikely(!e)) {
 		e = entry_create(t, key, rule, now);
 		if (IS_ERR_OR_NULL(e)) {
-			why = !e || PTR_ERR(e) != -ENOMEM ? RL_WHY_FULL : RL_WHY_NOMEM;
+			*why |= !e || PTR_ERR(e) != -ENOMEM ? RL_WHY_FULL : RL_WHY_NOMEM;
 			switch (READ_ONCE(t->cfg.limits.full_policy)) {
 			case NF_RL_FULL_DROP:
-				return account(t, false, why);
+				return false;
 			case NF_RL_FULL_ACCEPT:
-				return account(t, true, why);
+				return true;
 			default:
 				e = &t->overflow[rule->algo];
 			}
@@ -286,46 +291,100 @@ static bool charge_entry(struct rl_table *t, const struct rl_key *key,
 	dropped = e->dropped;
 	spin_unlock(&e->lock);
 
-	if (unlikely(released || limited) && why == RL_WHY_BUCKET)
+	if (unlikely(released || limited) && e != &t->overflow[rule->algo])
 		notify(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
 		       key, rule, dropped);
-	return account(t, conforms, why);
+	return conforms;
+}
+
+/* The key of @src's state under a limit rule. */
+static const struct rl_key *rule_key(const struct rl_rule *rule,
+				     const struct rl_key *src,
+				     const struct rl_pkt_in *pkt,
+				     struct rl_key *buf)
+{
+	/* Sources under source rules are usually their own key: no copy. */
+	if (!rule->match.sel && rule->agg_prefix == src->prefix)
+		return src;
+	rl_rules_mask(buf, src, rule->agg_prefix);
+	buf->sel = rule->match.sel;
+	/* A per-port selector matched, so the packet had its port parsed. */
+	if (rule->sel.flags & RL_SEL_PER_PORT)
+		buf->port = pkt->facts.dport;
+	return buf;
+}
+
+/*
+ * A packet some selector rule may see: every rule that applies decides
+ * (rl_rules_match_packet()).  A deny drops it, else an allow passes it,
+ * else it is charged under each limit rule in turn, selectors' first, and
+ * stops at the first that does not conform: a packet dropped for its SSH
+ * limit does not also use up its source's general allowance.
+ */
+static bool charge_packet(struct rl_table *t, const struct rl_ruleset *rs,
+			  const struct rl_key *src, struct rl_pkt_in *pkt,
+			  unsigned int len, u64 now)
+{
+	const struct rl_rule *rules[RL_RULES_PER_PACKET];
+	unsigned int n, i, why = RL_WHY_BUCKET;
+	bool allow = false;
+	struct rl_key buf;
+
+	n = rl_rules_match_packet(rs, src, pkt, rules);
+	for (i = 0; i < n; i++) {
+		if (rules[i]->action == NF_RL_ACTION_DENY)
+			return account(t, false, RL_WHY_RULE);
+		allow |= rules[i]->action == NF_RL_ACTION_ALLOW;
+	}
+	if (allow || !n)
+		return account(t, true, RL_WHY_RULE);
+	for (i = 0; i < n; i++) {
+		const struct rl_rule *rule = rules[i];
+
+		if (!charge_entry(t, rule_key(rule, src, pkt, &buf), rule, now,
+				  rl_algo_amount(rule->unit, len), &why))
+			return account(t, false, why);
+	}
+	return account(t, true, why);
 }
 
 /**
  * rl_table_charge() - decide the fate of one packet
  * @t: table
  * @src: the packet's source, as a full-length key (prefix 32 or 128)
+ * @pkt: the packet, for rules with selectors
  * @len: the packet's length in bytes
  * @now: current time in ns
  *
- * The most specific rule covering @src decides: allow passes, deny drops, and
- * limit charges the state of @src masked to the rule's aggregation prefix,
- * with the rule's algorithm at its rate: one unit, or @len for a byte rate.
- * A source no rule covers passes.
+ * Without selector rules for @src's family, the most specific rule covering
+ * @src decides: allow passes, deny drops, and limit charges the state of
+ * @src masked to the rule's aggregation prefix, with the rule's algorithm at
+ * its rate: one unit, or @len for a byte rate.  A source no rule covers
+ * passes.  With selectors, see charge_packet().
  *
  * Context: packet path: RCU read side with bottom halves disabled.
  * Return: true to pass the packet, false to drop it.
  */
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
-		     unsigned int len, u64 now)
+		     struct rl_pkt_in *pkt, unsigned int len, u64 now)
 {
-	const struct rl_key *key = src;
+	const struct rl_ruleset *rs = rcu_dereference(t->rules);
 	const struct rl_rule *rule;
-	struct rl_key masked;
+	unsigned int why = RL_WHY_BUCKET;
+	struct rl_key buf;
+	bool conforms;
 
 	lockdep_assert_in_softirq();
-	rule = rl_rules_match(rcu_dereference(t->rules), src);
+	if (unlikely(rs->nselectors[src->family == NFPROTO_IPV6]))
+		return charge_packet(t, rs, src, pkt, len, now);
+	rule = rl_rules_match(rs, src);
 	if (!rule || rule->action == NF_RL_ACTION_ALLOW)
 		return account(t, true, RL_WHY_RULE);
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
-	/* Sources are usually their own key: no copy, no masking. */
-	if (rule->agg_prefix != src->prefix) {
-		rl_rules_mask(&masked, src, rule->agg_prefix);
-		key = &masked;
-	}
-	return charge_entry(t, key, rule, now, rl_algo_amount(rule->unit, len));
+	conforms = charge_entry(t, rule_key(rule, src, pkt, &buf), rule, now,
+				rl_algo_amount(rule->unit, len), &why);
+	return account(t, conforms, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
 
@@ -775,8 +834,10 @@ void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 
 	memset(info, 0, sizeof(*info));
 	info->key = e->key;
-	if (rule)
+	if (rule) {
 		info->rule = rule->match;
+		info->sel = rule->sel;
+	}
 	spin_lock_bh(&e->lock);
 	info->tokens = rule && rule->algo == e->algo ?
 		       rl_algo_get(e->algo)->peek(&e->state, &rule->rate, now) : 0;

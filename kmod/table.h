@@ -12,11 +12,16 @@
 #include <uapi/linux/nf_ratelimit.h>
 
 #include "algo.h"
+#include "selector.h"
 
 /*
  * A source, masked to its aggregation prefix, or a rule's prefix.  Compared
  * a word at a time (rl_key_cmp()), so every byte, padding and the unused
  * part of an IPv4 key's address included, must be initialised.
+ *
+ * sel tells apart the entries of one source under rules of different
+ * selectors (0: source rules, else the selector's rl_sel_hash() as the rule
+ * set placed it); port is the destination port of a per-port rule's entry.
  */
 struct rl_key {
 	union {
@@ -28,25 +33,28 @@ struct rl_key {
 		struct {
 			u8 family;
 			u8 prefix;
-			u8 pad[2];
+			u16 sel;
 		};
 		u32 tail;		/* the three above, as one word */
 	};
+	u32 port;
 };
 
 /*
  * A total order on keys, in 32-bit words: the hash table's equality test and
  * the rules' binary search, both on the packet path.  The kernel's memcmp()
- * compares what remains after whole longs a byte at a time; this is five
- * compares, or three for IPv4 keys when they differ early.
+ * compares what remains after whole longs a byte at a time; this is six
+ * compares, or four for IPv4 keys when they differ early.
  */
 static inline int rl_key_cmp(const struct rl_key *a, const struct rl_key *b)
 {
 	int i;
 
-	BUILD_BUG_ON(sizeof(*a) != 5 * sizeof(u32));
+	BUILD_BUG_ON(sizeof(*a) != 6 * sizeof(u32));
 	if (a->tail != b->tail)
 		return a->tail < b->tail ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
 	for (i = 0; i < ARRAY_SIZE(a->addr.w); i++)
 		if (a->addr.w[i] != b->addr.w[i])
 			return a->addr.w[i] < b->addr.w[i] ? -1 : 1;
@@ -84,6 +92,7 @@ struct rl_event {
 	enum nf_rl_event_type type;
 	struct rl_key source;
 	struct rl_key rule;
+	const struct rl_sel *sel;	/* of the rule, valid during the call */
 	u64 dropped;
 };
 
@@ -148,6 +157,7 @@ struct rl_table {
 struct rl_entry_info {
 	struct rl_key key;
 	struct rl_key rule;		/* family 0: no rule governs it now */
+	struct rl_sel sel;		/* of the rule */
 	u64 tokens;
 	u64 passed;
 	u64 dropped;
@@ -162,7 +172,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
-		     unsigned int len, u64 now);
+		     struct rl_pkt_in *pkt, unsigned int len, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,

@@ -51,6 +51,7 @@ static u32 *order;
 /* Charges keys[order[i % n]] @count times; returns the ns it took. */
 static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 {
+	struct rl_pkt_in pkt = { .parsed = true };
 	u64 start = ktime_get_ns();
 	u32 i = 0, done;
 
@@ -59,7 +60,7 @@ static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 		local_bh_disable();
 		rcu_read_lock();
 		for (; done; done--, i++)
-			rl_table_charge(&table, &keys[ord[i % n]], 60,
+			rl_table_charge(&table, &keys[ord[i % n]], &pkt, 60,
 					ktime_get_ns());
 		rcu_read_unlock();
 		local_bh_enable();

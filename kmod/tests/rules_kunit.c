@@ -188,8 +188,8 @@ static void edits_add_replace_and_delete_one_rule(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs3, &k)->action, NF_RL_ACTION_LIMIT);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8, &msg)),
 			-ENOENT);
-	KUNIT_EXPECT_NOT_NULL(test, rl_rules_find(rs2, &deny8.match));
-	KUNIT_EXPECT_NULL(test, rl_rules_find(rs3, &deny8.match));
+	KUNIT_EXPECT_NOT_NULL(test, rl_rules_find(rs2, &deny8.match, &deny8.sel));
+	KUNIT_EXPECT_NULL(test, rl_rules_find(rs3, &deny8.match, &deny8.sel));
 	rl_rules_free(rs3);
 	rl_rules_free(rs2);
 	rl_rules_free(rs1);

@@ -129,17 +129,26 @@ static void v4key(struct rl_key *k, u32 host_order_addr)
 }
 
 /* As the hook calls it: RCU read side, bottom halves off. */
-static bool charge_len(struct rl_table *t, const struct rl_key *k,
-		       unsigned int len, u64 now)
+static bool charge_pkt(struct rl_table *t, const struct rl_key *k,
+		       struct rl_pkt_in *pkt, unsigned int len, u64 now)
 {
 	bool pass;
 
 	local_bh_disable();
 	rcu_read_lock();
-	pass = rl_table_charge(t, k, len, now);
+	pass = rl_table_charge(t, k, pkt, len, now);
 	rcu_read_unlock();
 	local_bh_enable();
 	return pass;
+}
+
+/* A packet with no transport facts: what only source rules look at. */
+static bool charge_len(struct rl_table *t, const struct rl_key *k,
+		       unsigned int len, u64 now)
+{
+	struct rl_pkt_in pkt = { .parsed = true };
+
+	return charge_pkt(t, k, &pkt, len, now);
 }
 
 /* A 100-byte packet: what packet rules see of any packet. */

@@ -5,6 +5,8 @@
 #ifndef _UAPI_LINUX_NF_RATELIMIT_H
 #define _UAPI_LINUX_NF_RATELIMIT_H
 
+#include <linux/types.h>
+
 /* What happens to a packet from a new source when the table is full. */
 enum nf_rl_full_policy {
 	NF_RL_FULL_SHARED,	/* charge it to one bucket shared by all such */
@@ -49,6 +51,16 @@ enum nf_rl_event_type {
 	NF_RL_EVENT_RELEASED,	/* its bucket refilled: it is within its rate */
 	__NF_RL_EVENT_MAX
 };
+
+/* A range of destination ports, both ends included, in host byte order. */
+struct nf_rl_port_range {
+	__u16 lo;
+	__u16 hi;
+};
+
+#define NF_RL_PORT_RANGES_MAX	8	/* per rule */
+#define NF_RL_ICMP_TYPES_MAX	8	/* per rule */
+#define NF_RL_SELECTORS_MAX	16	/* distinct selectors, per family */
 
 /*
  * Generic netlink family "nf_ratelimit", described in
@@ -145,6 +157,9 @@ enum nf_rl_entry_attr {
 	NF_RL_A_ENTRY_IDLE_MS,		/* u64 */
 	NF_RL_A_ENTRY_RULE_ADDR,	/* binary, the prefix of the entry's rule */
 	NF_RL_A_ENTRY_RULE_PREFIX,	/* u8 */
+	/* nest, enum nf_rl_rule_attr: the selector of the entry's rule */
+	NF_RL_A_ENTRY_RULE_SEL,
+	NF_RL_A_ENTRY_PORT,		/* u16, the port of a per-port rule's entry */
 	__NF_RL_A_ENTRY_MAX
 };
 
@@ -163,6 +178,21 @@ enum nf_rl_rule_attr {
 	NF_RL_A_RULE_AGG_PREFIX,
 	NF_RL_A_RULE_ALGO,		/* u32, enum nf_rl_algo; default token bucket */
 	NF_RL_A_RULE_UNIT,		/* u32, enum nf_rl_unit; default packets */
+	/*
+	 * The selector: which packets of the covered sources the rule sees.
+	 * All absent: every packet (a source rule).  Rules with one selector
+	 * compete by longest prefix; a packet is charged under the best rule
+	 * of every selector it matches (see README, "Selectors").
+	 */
+	NF_RL_A_RULE_PROTO,		/* u8, IPPROTO_*: tcp, udp, icmp, ... */
+	/* binary, struct nf_rl_port_range[1..NF_RL_PORT_RANGES_MAX]; tcp or udp */
+	NF_RL_A_RULE_DPORTS,
+	NF_RL_A_RULE_SYN,		/* flag: TCP SYN without ACK only; tcp */
+	/* binary, __u8[1..NF_RL_ICMP_TYPES_MAX]: ICMP (v6) types; icmp, icmpv6 */
+	NF_RL_A_RULE_ICMP_TYPES,
+	/* string, an input interface name; a trailing '+' matches any suffix */
+	NF_RL_A_RULE_IIF,
+	NF_RL_A_RULE_PER_PORT,		/* flag: a state per source and dport */
 	__NF_RL_A_RULE_MAX
 };
 
@@ -178,6 +208,9 @@ enum nf_rl_event_attr {
 	NF_RL_A_EVENT_RULE_PREFIX,	/* u8 */
 	NF_RL_A_EVENT_DROPPED,		/* u64, the source's drops so far */
 	NF_RL_A_EVENT_LOST,		/* u64, events not sent before this one */
+	/* nest, enum nf_rl_rule_attr: the selector of the source's rule */
+	NF_RL_A_EVENT_RULE_SEL,
+	NF_RL_A_EVENT_PORT,		/* u16, a per-port rule's destination port */
 	__NF_RL_A_EVENT_MAX
 };
 
