@@ -11,6 +11,7 @@
 #include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/bottom_half.h>
+#include <linux/icmpv6.h>
 #include <linux/log2.h>
 #include <kunit/resource.h>
 
@@ -652,6 +653,191 @@ static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, passed, 6);
 }
 
+
+/* A rule with a selector, checked as the netlink code checks it. */
+static struct rl_rule sel_rule(struct kunit *test, struct rl_rule r,
+			       struct rl_sel sel)
+{
+	const char *msg = "";
+
+	KUNIT_ASSERT_EQ_MSG(test, rl_sel_check(&sel, r.match.family, &msg), 0,
+			    "%s", msg);
+	r.sel = sel;
+	return r;
+}
+
+static const struct rl_sel ssh_syn = {
+	.proto = IPPROTO_TCP, .flags = RL_SEL_SYN, .nports = 1,
+	.ports = { { 22, 22 } },
+};
+
+/* Facts of a packet, as rl_pkt_parse*() would give them. */
+static struct rl_pkt_in tcp_pkt(u16 dport, bool syn)
+{
+	return (struct rl_pkt_in){
+		.parsed = true, .ifname = "eth0",
+		.facts = { .flags = RL_PKT_PROTO | RL_PKT_PORTS | (syn ? RL_PKT_SYN : 0),
+			   .proto = IPPROTO_TCP, .dport = dport },
+	};
+}
+
+/* README, Selectors, row 1: a broad source rule does not lift the SSH limit. */
+static void ssh_syns_are_held_to_their_limit_under_a_broad_source_rule(struct kunit *test)
+{
+	struct rl_rule rules[2];
+	struct rl_table *t;
+	struct rl_pkt_in p;
+	struct rl_key k;
+	int i, passed = 0;
+
+	rules[0] = limit_rule(test, NFPROTO_IPV4, 0xcb007100, 24, 32, 100, 100);
+	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 5),
+			    ssh_syn);
+	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0xcb007105);
+	for (i = 0; i < 20; i++) {
+		p = tcp_pkt(22, true);
+		passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 5);
+	/* The established session is held only by the source rule. */
+	for (i = passed = 0; i < 50; i++) {
+		p = tcp_pkt(22, false);
+		passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 50);
+	/* A source outside the /24 has only the SSH limit. */
+	v4key(&k, 0x0a000001);
+	for (i = passed = 0; i < 20; i++) {
+		p = tcp_pkt(22, true);
+		passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 5);
+}
+
+/* Row 2: a packet the selector drops does not use up its source's allowance. */
+static void a_packet_dropped_for_its_selector_is_not_charged_to_its_source(struct kunit *test)
+{
+	struct rl_rule rules[2];
+	struct rl_table *t;
+	struct rl_pkt_in p;
+	struct rl_key k;
+	int i, passed = 0;
+
+	rules[0] = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 3);
+	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1),
+			    ssh_syn);
+	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0x0a000001);
+	for (i = 0; i < 3; i++) {
+		p = tcp_pkt(22, true);
+		passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 1);
+	/* Two of the source's three left. */
+	for (i = passed = 0; i < 5; i++) {
+		p = tcp_pkt(80, false);
+		passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, passed, 2);
+}
+
+/* Row 3: an allow with a selector exempts its packets from every limit. */
+static void an_allow_exempts_its_packets_from_every_limit(struct kunit *test)
+{
+	static const struct rl_sel nd = {
+		.proto = IPPROTO_ICMPV6, .ntypes = 2, .types = { 135, 136 },
+	};
+	struct rl_pkt_in p = { .parsed = true,
+			       .facts = { .flags = RL_PKT_PROTO | RL_PKT_ICMP,
+					  .proto = IPPROTO_ICMPV6 } };
+	struct in6_addr a6 = { .s6_addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+	struct rl_rule rules[2];
+	struct rl_table *t;
+	struct rl_key k;
+	int i, nd_passed = 0, echo_passed = 0;
+
+	rules[0] = limit_rule(test, NFPROTO_IPV6, 0, 0, 128, 1, 1);
+	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV6, 0, 0, 128, 1, 1), nd);
+	rules[1].action = NF_RL_ACTION_ALLOW;
+	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
+	rl_hook_build_key6(&k, &a6, 128);
+	for (i = 0; i < 10; i++) {
+		p.facts.icmp_type = 135;
+		nd_passed += charge_pkt(t, &k, &p, 60, T0);
+		p.facts.icmp_type = ICMPV6_ECHO_REQUEST;
+		echo_passed += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, nd_passed, 10);
+	KUNIT_EXPECT_EQ(test, echo_passed, 1);
+}
+
+/* Row 4: a deny wins over an allow, whichever selector each has. */
+static void a_deny_wins_over_an_allow(struct kunit *test)
+{
+	struct rl_rule rules[2];
+	struct rl_table *t;
+	struct rl_pkt_in p;
+	struct rl_key k;
+
+	rules[0] = limit_rule(test, NFPROTO_IPV4, 0xc6336400, 24, 32, 1, 1);
+	rules[0].action = NF_RL_ACTION_DENY;
+	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1),
+			    ssh_syn);
+	rules[1].action = NF_RL_ACTION_ALLOW;
+	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0xc6336401);
+	p = tcp_pkt(22, true);
+	KUNIT_EXPECT_FALSE(test, charge_pkt(t, &k, &p, 60, T0));
+	v4key(&k, 0xc6336501);
+	p = tcp_pkt(22, true);
+	KUNIT_EXPECT_TRUE(test, charge_pkt(t, &k, &p, 60, T0));
+}
+
+/* Row 5: per-port keys a state by source and destination port. */
+static void per_port_rules_keep_a_state_per_destination_port(struct kunit *test)
+{
+	static const struct rl_sel per_port = {
+		.proto = IPPROTO_UDP, .flags = RL_SEL_PER_PORT,
+	};
+	struct rl_pkt_in p = { .parsed = true,
+			       .facts = { .flags = RL_PKT_PROTO | RL_PKT_PORTS,
+					  .proto = IPPROTO_UDP } };
+	struct rl_rule rule;
+	struct rl_table *t;
+	struct rl_key k;
+	int i, p53 = 0, p54 = 0;
+
+	rule = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 2), per_port);
+	t = new_table_rules(test, &rule, 1, 0, 0, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0x0a000001);
+	for (i = 0; i < 5; i++) {
+		p.facts.dport = 53;
+		p53 += charge_pkt(t, &k, &p, 60, T0);
+		p.facts.dport = 54;
+		p54 += charge_pkt(t, &k, &p, 60, T0);
+	}
+	KUNIT_EXPECT_EQ(test, p53, 2);
+	KUNIT_EXPECT_EQ(test, p54, 2);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->nentries), 2);
+	rcu_read_unlock();
+}
+
+/* Row 6: without selector rules, nothing past the IP header is read. */
+static void source_rules_never_parse_the_packet(struct kunit *test)
+{
+	struct rl_pkt_in p = { .skb = NULL };
+	struct rl_table *t;
+	struct rl_key k;
+
+	t = new_table(test, 1, 1, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_TRUE(test, charge_pkt(t, &k, &p, 60, T0));
+	KUNIT_EXPECT_FALSE(test, charge_pkt(t, &k, &p, 60, T0));
+	KUNIT_EXPECT_FALSE(test, p.parsed);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(flood_from_one_source_spares_another),
 	KUNIT_CASE(prefix_aggregates_sources),
@@ -668,6 +854,12 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(byte_rule_charges_packet_length),
 	KUNIT_CASE(algorithm_change_restarts_sources),
 	KUNIT_CASE(overflow_survives_rules_of_other_algorithms),
+	KUNIT_CASE(ssh_syns_are_held_to_their_limit_under_a_broad_source_rule),
+	KUNIT_CASE(a_packet_dropped_for_its_selector_is_not_charged_to_its_source),
+	KUNIT_CASE(an_allow_exempts_its_packets_from_every_limit),
+	KUNIT_CASE(a_deny_wins_over_an_allow),
+	KUNIT_CASE(per_port_rules_keep_a_state_per_destination_port),
+	KUNIT_CASE(source_rules_never_parse_the_packet),
 	{}
 };
 
