@@ -22,7 +22,7 @@
 #include "rlctl.h"
 
 enum {
-	RL_MAX_WORDS = 16,	/* the longest valid line has 9 */
+	RL_MAX_WORDS = 32,	/* the longest valid line has 23 */
 	RL_MAX_LINE = 1024,
 };
 
@@ -111,7 +111,7 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 	uint32_t w, u;
 
 	if (lookup(words, ARRAY_LEN(words), k, &w))
-		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action, algo)", k);
+		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action, algo, proto, dport, syn, icmp-type, iif, per-port)", k);
 	if (*seen & (1u << w))
 		return fail(err, "'%s' given twice", k);
 	*seen |= 1u << w;
@@ -144,10 +144,10 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 }
 
 /**
- * rl_parse_rule() - a rule from "PREFIX [KEYWORD VALUE]..."
+ * rl_parse_rule() - a rule from "PREFIX [SELECTOR] [KEYWORD VALUE]..."
  * @argc: words, the first being the prefix
  * @argv: the words
- * @prefix_only: only a prefix may be given (rule del, rule get)
+ * @prefix_only: only a prefix and a selector may be given (rule del, get)
  * @r: filled in on success
  * @err: RL_ERR_LEN bytes for the reason of a failure
  *
@@ -156,23 +156,33 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 int rl_parse_rule(int argc, char **argv, bool prefix_only,
 		  struct rl_rule_spec *r, char *err)
 {
+	unsigned int seen = 0, sel_seen = 0, max;
 	struct rl_rule_spec t;
-	unsigned int seen = 0, max;
 	bool burst_bytes = false;
-	int i;
+	int i, n;
 
 	memset(&t, 0, sizeof(t));
 	if (argc < 1)
 		return fail(err, "a PREFIX is needed");
 	if (rl_parse_prefix(argv[0], &t.prefix))
 		return fail(err, "bad prefix '%s': expected ADDR[/LEN], with no bits set past LEN", argv[0]);
-	if (prefix_only && argc > 1)
-		return fail(err, "only a PREFIX is expected, not '%s'", argv[1]);
-	if (argc % 2 == 0)
-		return fail(err, "'%s' needs a value", argv[argc - 1]);
-	for (i = 1; i < argc; i += 2)
+	for (i = 1; i < argc; i += n) {
+		n = rl_sel_word(argc - i, argv + i, t.prefix.family, &t.sel,
+				&sel_seen, err);
+		if (n < 0)
+			return -EINVAL;
+		if (n)
+			continue;
+		if (prefix_only)
+			return fail(err, "only a PREFIX and a selector are expected, not '%s'", argv[i]);
+		if (i + 1 == argc)
+			return fail(err, "'%s' needs a value", argv[i]);
 		if (rule_word(argv[i], argv[i + 1], &t, &seen, &burst_bytes, err))
 			return -EINVAL;
+		n = 2;
+	}
+	if (rl_sel_check(&t.sel, t.prefix.family, err))
+		return -EINVAL;
 
 	max = t.prefix.family == AF_INET ? 32 : 128;
 	if (t.action != NF_RL_ACTION_LIMIT) {
@@ -251,16 +261,17 @@ static int cmp_prefix(const void *a, const void *b)
 {
 	const struct rl_rule_spec *x = a, *y = b;
 
-	return memcmp(&x->prefix, &y->prefix, sizeof(x->prefix));
+	return memcmp(&x->prefix, &y->prefix, sizeof(x->prefix)) ?:
+	       rl_sel_cmp(&x->sel, &y->sel);
 }
 
-/* A prefix with two rules is an error, as the kernel would say; find it here,
- * with its lines, before sending anything. */
+/* A prefix and selector with two rules is an error, as the kernel would
+ * say; find it here, with its lines, before sending anything. */
 static int check_duplicates(const struct rl_config_file *c,
 			    const unsigned int *lines, char *err)
 {
 	struct { struct rl_rule_spec r; unsigned int line; } *v;
-	char p[64];
+	char p[64], sel[200];
 	size_t i;
 
 	if (c->n < 2)
@@ -278,9 +289,10 @@ static int check_duplicates(const struct rl_config_file *c,
 		if (cmp_prefix(&v[i - 1].r, &v[i].r))
 			continue;
 		rl_format_prefix(&v[i].r.prefix, p, sizeof(p));
-		snprintf(err, RL_ERR_LEN, "lines %u and %u: two rules for %s",
+		rl_sel_format(&v[i].r.sel, v[i].r.prefix.family, sel, sizeof(sel));
+		snprintf(err, RL_ERR_LEN, "lines %u and %u: two rules for %s%.80s",
 			 v[i - 1].line < v[i].line ? v[i - 1].line : v[i].line,
-			 v[i - 1].line < v[i].line ? v[i].line : v[i - 1].line, p);
+			 v[i - 1].line < v[i].line ? v[i].line : v[i - 1].line, p, sel);
 		free(v);
 		return -EINVAL;
 	}
@@ -392,15 +404,16 @@ void rl_config_free(struct rl_config_file *c)
 /* "PREFIX [rate R] [burst B] [prefix-len N] [algo A] | action A": rl_parse_rule's input. */
 void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 {
-	char p[64];
+	char p[64], sel[200];
 	int n;
 
 	rl_format_prefix(&r->prefix, p, sizeof(p));
+	rl_sel_format(&r->sel, r->prefix.family, sel, sizeof(sel));
 	if (r->action != NF_RL_ACTION_LIMIT) {
-		snprintf(buf, len, "%s action %s", p, rl_action_name(r->action));
+		snprintf(buf, len, "%s%s action %s", p, sel, rl_action_name(r->action));
 		return;
 	}
-	n = snprintf(buf, len, "%s", p);
+	n = snprintf(buf, len, "%s%s", p, sel);
 	if (r->has_rate && n >= 0 && (size_t)n < len) {
 		char rate[48];
 
@@ -422,7 +435,7 @@ void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 void rl_format_config(FILE *f, const struct rl_config_file *c)
 {
 	const struct rl_settings *s = &c->set;
-	char buf[256];
+	char buf[512];
 	size_t i;
 
 	fprintf(f, "# nf_ratelimit configuration: rlctl apply -f FILE\n");
@@ -448,6 +461,7 @@ void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r)
 	rl_format_prefix(&r->prefix, p, sizeof(p));
 	fprintf(f, "{\"prefix\":\"%s\",\"action\":\"%s\"", p,
 		rl_action_name(r->action));
+	rl_sel_json(f, &r->sel, r->prefix.family);
 	if (r->has_rate) {
 		char rate[48];
 

@@ -18,6 +18,8 @@
 struct entry {
 	struct rl_prefix src;
 	struct rl_prefix rule;		/* family 0: no rule governs it now */
+	struct rl_sel_spec sel;		/* of the rule */
+	int port;			/* a per-port rule's; -1: none */
 	uint64_t tokens, passed, dropped, idle_ms;
 	double rate;			/* packets/s, for top --sort rate */
 };
@@ -28,6 +30,16 @@ struct entries {
 	bool interrupted;
 };
 
+static int parse_sel(const struct nlattr *nest, struct rl_sel_spec *sel)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (rl_nl_parse_sel(a, sel) < 0)
+			return -1;
+	return 0;
+}
+
 static int entry_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct entries *es = data;
@@ -35,6 +47,7 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 	struct entry e;
 
 	memset(&e, 0, sizeof(e));
+	e.port = -1;
 	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(nest) != NF_RL_A_ENTRY)
 			continue;
@@ -54,6 +67,11 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 			case NF_RL_A_ENTRY_PASSED: e.passed = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_DROPPED: e.dropped = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_IDLE_MS: e.idle_ms = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_PORT: e.port = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_RULE_SEL:
+				if (parse_sel(a, &e.sel))
+					return MNL_CB_ERROR;
+				break;
 			}
 		}
 	}
@@ -92,7 +110,7 @@ static int dump(const struct rl_prefix *filter, struct entries *es)
 static void print(const struct entries *es, size_t n, const struct rlctl_opts *o,
 		  bool with_rate)
 {
-	char src[64], rule[64];
+	char src[64], rule[64], sel[200];
 	size_t i;
 
 	if (o->json)
@@ -104,10 +122,13 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 		const struct entry *e = &es->v[i];
 
 		rl_format_prefix(&e->src, src, sizeof(src));
-		if (e->rule.family)
+		sel[0] = '\0';
+		if (e->rule.family) {
 			rl_format_prefix(&e->rule, rule, sizeof(rule));
-		else
+			rl_sel_format(&e->sel, e->rule.family, sel, sizeof(sel));
+		} else {
 			strcpy(rule, "-");
+		}
 		if (o->json) {
 			printf("%s{\"source\":\"%s\",\"tokens\":%llu,\"passed\":%llu,"
 			       "\"dropped\":%llu,\"idle_ms\":%llu", i ? "," : "", src,
@@ -118,9 +139,12 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 			if (with_rate)
 				printf(",\"rate\":%.1f", e->rate);
 			if (e->rule.family)
-				printf(",\"rule\":\"%s\"", rule);
+				printf(",\"rule\":\"%s\",\"selector\":\"%s\"", rule,
+				       sel[0] ? sel + 1 : "");
 			else
 				printf(",\"rule\":null");
+			if (e->port >= 0)
+				printf(",\"port\":%d", e->port);
 			printf("}");
 		} else {
 			printf("%-44s %10llu %12llu %12llu %10llu", src,
@@ -130,7 +154,10 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 			       (unsigned long long)e->idle_ms);
 			if (with_rate)
 				printf(" %11.1f", e->rate);
-			printf(" %s\n", rule);
+			printf(" %s%s", rule, sel);
+			if (e->port >= 0)
+				printf(" port %d", e->port);
+			printf("\n");
 		}
 	}
 	if (o->json)

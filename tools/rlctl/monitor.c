@@ -23,6 +23,8 @@ struct monitor {
 struct event {
 	uint32_t type;
 	struct rl_prefix src, rule;
+	struct rl_sel_spec sel;		/* of the rule */
+	int port;			/* a per-port rule's; -1: none */
 	uint64_t dropped, lost;
 };
 
@@ -30,8 +32,16 @@ static void parse_event(const struct nlattr *nest, struct event *ev)
 {
 	const struct nlattr *a;
 
+	ev->port = -1;
 	mnl_attr_for_each_nested(a, nest) {
+		const struct nlattr *s;
+
 		switch (mnl_attr_get_type(a)) {
+		case NF_RL_A_EVENT_RULE_SEL:
+			mnl_attr_for_each_nested(s, a)
+				rl_nl_parse_sel(s, &ev->sel);
+			break;
+		case NF_RL_A_EVENT_PORT: ev->port = rl_nl_uint(a); break;
 		case NF_RL_A_EVENT_TYPE: ev->type = rl_nl_uint(a); break;
 		case NF_RL_A_EVENT_ADDR: rl_nl_get_prefix(a, &ev->src); break;
 		case NF_RL_A_EVENT_PREFIX: ev->src.len = rl_nl_uint(a); break;
@@ -49,7 +59,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	struct monitor *m = data;
 	struct nlattr *nest;
-	char src[64], rule[64];
+	char src[64], rule[64], sel[200], port[24];
 
 	if (g->cmd != NF_RL_CMD_EVENT_NTF)
 		return MNL_CB_OK;
@@ -65,15 +75,24 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		type = ev.type < 2 ? types[ev.type] : "unknown";
 		rl_format_prefix(&ev.src, src, sizeof(src));
 		rl_format_prefix(&ev.rule, rule, sizeof(rule));
-		if (m->o->json)
+		rl_sel_format(&ev.sel, ev.rule.family, sel, sizeof(sel));
+		port[0] = '\0';
+		if (ev.port >= 0)
+			snprintf(port, sizeof(port), " port %d", ev.port);
+		if (m->o->json) {
 			printf("{\"event\":\"%s\",\"source\":\"%s\",\"rule\":\"%s\","
-			       "\"dropped\":%llu,\"lost\":%llu}\n", type, src, rule,
+			       "\"selector\":\"%s\",", type, src, rule,
+			       sel[0] ? sel + 1 : "");
+			if (ev.port >= 0)
+				printf("\"port\":%d,", ev.port);
+			printf("\"dropped\":%llu,\"lost\":%llu}\n",
 			       (unsigned long long)ev.dropped,
 			       (unsigned long long)ev.lost);
-		else
-			printf("%-8s %s rule %s dropped %llu%s\n", type, src, rule,
-			       (unsigned long long)ev.dropped,
+		} else {
+			printf("%-8s %s%s rule %s%s dropped %llu%s\n", type, src,
+			       port, rule, sel, (unsigned long long)ev.dropped,
 			       ev.lost ? " (events were lost before this one)" : "");
+		}
 		if (ev.lost && !m->o->json)
 			printf("lost     %llu events, over the kernel's event rate\n",
 			       (unsigned long long)ev.lost);

@@ -327,7 +327,68 @@ close:
 	return err;
 }
 
-/* NF_RL_A_RULE for @r; only its prefix when @prefix_only. */
+/* A selector's attributes, into the current NF_RL_A_RULE nest. */
+void rl_nl_put_sel(struct nlmsghdr *nlh, const struct rl_sel_spec *sel)
+{
+	if (sel->proto)
+		mnl_attr_put_u8(nlh, NF_RL_A_RULE_PROTO, sel->proto);
+	if (sel->nports)
+		mnl_attr_put(nlh, NF_RL_A_RULE_DPORTS,
+			     sel->nports * sizeof(sel->ports[0]), sel->ports);
+	if (sel->syn)
+		mnl_attr_put(nlh, NF_RL_A_RULE_SYN, 0, NULL);
+	if (sel->ntypes)
+		mnl_attr_put(nlh, NF_RL_A_RULE_ICMP_TYPES, sel->ntypes, sel->types);
+	if (sel->iif[0])
+		mnl_attr_put_strz(nlh, NF_RL_A_RULE_IIF, sel->iif);
+	if (sel->per_port)
+		mnl_attr_put(nlh, NF_RL_A_RULE_PER_PORT, 0, NULL);
+}
+
+/**
+ * rl_nl_parse_sel() - one selector attribute of a rule (or entry, event) nest
+ * @a: the attribute
+ * @sel: updated
+ *
+ * Return: 1 if @a was a selector attribute, 0 if not, -EINVAL if malformed.
+ */
+int rl_nl_parse_sel(const struct nlattr *a, struct rl_sel_spec *sel)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	switch (mnl_attr_get_type(a)) {
+	case NF_RL_A_RULE_PROTO:
+		sel->proto = rl_nl_uint(a);
+		return 1;
+	case NF_RL_A_RULE_DPORTS:
+		if (len % sizeof(sel->ports[0]) || len > sizeof(sel->ports))
+			return -EINVAL;
+		memcpy(sel->ports, mnl_attr_get_payload(a), len);
+		sel->nports = len / sizeof(sel->ports[0]);
+		return 1;
+	case NF_RL_A_RULE_SYN:
+		sel->syn = true;
+		return 1;
+	case NF_RL_A_RULE_ICMP_TYPES:
+		if (len > sizeof(sel->types))
+			return -EINVAL;
+		memcpy(sel->types, mnl_attr_get_payload(a), len);
+		sel->ntypes = len;
+		return 1;
+	case NF_RL_A_RULE_IIF:
+		if (!len || len > sizeof(sel->iif) ||
+		    ((const char *)mnl_attr_get_payload(a))[len - 1])
+			return -EINVAL;
+		memcpy(sel->iif, mnl_attr_get_payload(a), len);
+		return 1;
+	case NF_RL_A_RULE_PER_PORT:
+		sel->per_port = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* NF_RL_A_RULE for @r; only its prefix and selector when @prefix_only. */
 void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 		    bool prefix_only)
 {
@@ -336,6 +397,7 @@ void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 
 	mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
 	mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, p->len);
+	rl_nl_put_sel(nlh, &r->sel);
 	if (!prefix_only) {
 		mnl_attr_put_u32(nlh, NF_RL_A_RULE_ACTION, r->action);
 		if (r->has_rate) {
@@ -416,6 +478,8 @@ int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r)
 
 	memset(r, 0, sizeof(*r));
 	mnl_attr_for_each_nested(a, nest) {
+		if (rl_nl_parse_sel(a, &r->sel) < 0)
+			return -EINVAL;
 		switch (mnl_attr_get_type(a)) {
 		case NF_RL_A_RULE_ADDR:
 			if (rl_nl_get_prefix(a, &r->prefix))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <netinet/in.h>
 #include <linux/netlink.h>
+#include <linux/nf_ratelimit.h>
 
 /* Exit codes: as documented in rlctl(8). */
 enum {
@@ -55,9 +56,32 @@ int rl_parse_prefix(const char *s, struct rl_prefix *p);
 const char *rl_rate_unit(uint64_t period_ns);
 void rl_format_prefix(const struct rl_prefix *p, char *buf, size_t len);
 
+/* selector.c: which packets of its sources a rule sees; all zero for every one. */
+struct rl_sel_spec {
+	uint8_t proto;			/* IPPROTO_*, 0: any */
+	uint8_t nports, ntypes;
+	bool syn, per_port;
+	struct nf_rl_port_range ports[NF_RL_PORT_RANGES_MAX];
+	uint8_t types[NF_RL_ICMP_TYPES_MAX];
+	char iif[16];			/* IFNAMSIZ */
+};
+
+int rl_sel_word(int argc, char **argv, int family, struct rl_sel_spec *sel,
+		unsigned int *seen, char *err);
+int rl_sel_check(struct rl_sel_spec *sel, int family, char *err);
+bool rl_sel_empty(const struct rl_sel_spec *sel);
+int rl_sel_cmp(const struct rl_sel_spec *a, const struct rl_sel_spec *b);
+const char *rl_sel_proto_name(uint8_t proto);
+int rl_sel_parse_proto(const char *s, uint8_t *proto);
+int rl_sel_parse_ports(const char *s, struct rl_sel_spec *sel);
+void rl_sel_format(const struct rl_sel_spec *sel, int family, char *buf,
+		   size_t len);
+void rl_sel_json(FILE *f, const struct rl_sel_spec *sel, int family);
+
 /* config.c: rules, settings and the file "apply" reads and "save" writes. */
 struct rl_rule_spec {
 	struct rl_prefix prefix;
+	struct rl_sel_spec sel;
 	uint32_t action;		/* NF_RL_ACTION_* */
 	bool has_rate, has_burst, has_agg;
 	uint64_t rate, period_ns, burst;
@@ -78,7 +102,7 @@ struct rl_config_file {
 	size_t n, cap;
 };
 
-#define RL_ERR_LEN 160
+#define RL_ERR_LEN 256
 
 int rl_parse_rule(int argc, char **argv, bool prefix_only,
 		  struct rl_rule_spec *r, char *err);
@@ -112,6 +136,8 @@ bool rl_nl_interrupted(void);
 void rl_nl_put_prefix(struct nlmsghdr *nlh, const struct rl_prefix *p);
 void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 		    bool prefix_only);
+void rl_nl_put_sel(struct nlmsghdr *nlh, const struct rl_sel_spec *sel);
+int rl_nl_parse_sel(const struct nlattr *a, struct rl_sel_spec *sel);
 void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s);
 void rl_nl_parse_settings(const struct nlattr *nest, struct rl_settings *s);
 int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rlctl rule add|replace|del|get|list: the CIDR rules of this namespace.
- * The most specific rule covering a source decides: limit it (at the rule's
- * rate, per prefix-len group of sources), allow it, or deny it.
+ * Among the rules of one selector, the most specific covering a source
+ * decides: limit it (at the rule's rate, per prefix-len group of sources),
+ * allow it, or deny it; a packet meets the rules of every selector it
+ * matches (README, "Selectors").
  */
 
 #include <stdlib.h>
@@ -71,7 +73,7 @@ int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
 static void print_rules(const struct rl_rule_spec *v, size_t n,
 			const struct rlctl_opts *o)
 {
-	char p[64], rate[48];
+	char p[64], rate[48], sel[200];
 	size_t i;
 
 	if (o->json) {
@@ -83,20 +85,23 @@ static void print_rules(const struct rl_rule_spec *v, size_t n,
 		printf("]\n");
 		return;
 	}
-	printf("%-44s %-6s %-20s %10s %10s %s\n", "prefix", "action", "rate", "burst",
-	       "prefix-len", "algo");
+	printf("%-44s %-6s %-20s %10s %10s %-14s %s\n", "prefix", "action", "rate",
+	       "burst", "prefix-len", "algo", "selector");
 	for (i = 0; i < n; i++) {
 		const struct rl_rule_spec *r = &v[i];
 
 		rl_format_prefix(&r->prefix, p, sizeof(p));
+		rl_sel_format(&r->sel, r->prefix.family, sel, sizeof(sel));
 		if (r->action != NF_RL_ACTION_LIMIT) {
-			printf("%-44s %-6s %-20s %10s %10s %s\n", p,
-			       rl_action_name(r->action), "-", "-", "-", "-");
+			printf("%-44s %-6s %-20s %10s %10s %-14s %s\n", p,
+			       rl_action_name(r->action), "-", "-", "-", "-",
+			       sel[0] ? sel + 1 : "-");
 			continue;
 		}
 		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
-		printf("%-44s %-6s %-20s %10llu %10u %s\n", p, "limit", rate,
-		       (unsigned long long)r->burst, r->agg, rl_algo_name(r->algo));
+		printf("%-44s %-6s %-20s %10llu %10u %-14s %s\n", p, "limit", rate,
+		       (unsigned long long)r->burst, r->agg, rl_algo_name(r->algo),
+		       sel[0] ? sel + 1 : "-");
 	}
 }
 
@@ -184,8 +189,9 @@ static int rule_run(int argc, char **argv, const struct rlctl_opts *o)
 
 const struct rlctl_cmd rlctl_rule_cmds[] = {
 	{ "rule", rule_run,
-	  "rule add|replace PREFIX [rate R] [burst B] [prefix-len N] [algo A] [action limit|allow|deny]\n"
-	  "  rlctl rule del|get PREFIX\n"
+	  "rule add|replace PREFIX [SELECTOR] [rate R] [burst B] [prefix-len N] [algo A] [action limit|allow|deny]\n"
+	  "  rlctl rule del|get PREFIX [SELECTOR]\n"
+	  "  SELECTOR: [proto P] [dport LIST] [syn] [icmp-type LIST] [iif NAME] [per-port]\n"
 	  "  rlctl rule [list]" },
 	{ NULL },
 };

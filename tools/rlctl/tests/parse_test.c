@@ -223,6 +223,46 @@ static const struct {
 	{ "10.0.0.0/8 action block", NULL },
 	{ "10.0.0.1/8 rate 5", NULL },
 	{ "", NULL },
+	/* Selectors: written back in one order, ports and types sorted. */
+	{ "0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5",
+	  "0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5" },
+	{ "0.0.0.0/0 rate 50/s prefix-len 24 dport 53 proto udp",
+	  "0.0.0.0/0 proto udp dport 53 rate 50/second prefix-len 24" },
+	{ "0.0.0.0/0 syn dport 443,80 proto 6 rate 100/s",
+	  "0.0.0.0/0 proto tcp dport 80,443 syn rate 100/second" },
+	{ "::/0 proto icmpv6 icmp-type nd-neighbor-advert,135,133 action allow",
+	  "::/0 proto icmpv6 icmp-type nd-router-solicit,nd-neighbor-solicit,nd-neighbor-advert action allow" },
+	{ "0.0.0.0/0 proto icmp icmp-type echo-request rate 5/s",
+	  "0.0.0.0/0 proto icmp icmp-type echo-request rate 5/second" },
+	{ "0.0.0.0/0 proto icmp icmp-type 200 rate 5/s",
+	  "0.0.0.0/0 proto icmp icmp-type 200 rate 5/second" },
+	{ "0.0.0.0/0 iif eth0 rate 5/s", "0.0.0.0/0 iif eth0 rate 5/second" },
+	{ "0.0.0.0/0 iif eth+ action deny", "0.0.0.0/0 iif eth+ action deny" },
+	{ "0.0.0.0/0 proto udp per-port dport 1000-2000,53 rate 5/s",
+	  "0.0.0.0/0 proto udp dport 53,1000-2000 per-port rate 5/second" },
+	{ "0.0.0.0/0 proto 47 rate 5/s", "0.0.0.0/0 proto 47 rate 5/second" },
+	{ "0.0.0.0/0 dport 22 rate 5/s", NULL },		/* no protocol */
+	{ "0.0.0.0/0 proto icmp dport 22 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto udp syn rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp icmp-type 8 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto icmpv6 rate 5/s", NULL },		/* IPv6's ICMP */
+	{ "::/0 proto icmp rate 5/s", NULL },
+	{ "::/0 proto icmpv6 icmp-type redirect rate 5/s", NULL },	/* IPv4's */
+	{ "0.0.0.0/0 proto tcp dport 90-80 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport 80-90,85 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport 1,2,3,4,5,6,7,8,9 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport 65536 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport 22, rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport 22 dport 23 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp syn syn rate 5/s", NULL },
+	{ "0.0.0.0/0 proto 0 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto 256 rate 5/s", NULL },
+	{ "0.0.0.0/0 proto sctp rate 5/s", NULL },
+	{ "0.0.0.0/0 proto icmp icmp-type 8,8 rate 5/s", NULL },
+	{ "0.0.0.0/0 iif a/b rate 5/s", NULL },
+	{ "0.0.0.0/0 iif 0123456789abcdef rate 5/s", NULL },	/* 16 bytes */
+	{ "0.0.0.0/0 per-port rate 5/s", NULL },
+	{ "0.0.0.0/0 proto tcp dport", NULL },
 };
 
 /* Configuration files: what save would write back, or the error. */
@@ -250,6 +290,17 @@ static const struct {
 	  "line 2: 'dry-run' given twice", -EINVAL },
 	{ "odd set", "set dry-run\n", "line 1: set wants NAME VALUE pairs", -EINVAL },
 	{ "NUL byte", "rule ::/0 action allow\n\0\n", "line 2: not text", -EINVAL },
+	{ "a prefix with a rule per selector",
+	  "rule 0.0.0.0/0 rate 100/s\nrule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute\n"
+	  "rule 0.0.0.0/0 proto udp dport 53 rate 50/s\n",
+	  "# nf_ratelimit configuration: rlctl apply -f FILE\n"
+	  "rule 0.0.0.0/0 rate 100/second\n"
+	  "rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute\n"
+	  "rule 0.0.0.0/0 proto udp dport 53 rate 50/second\n", 0 },
+	{ "one selector spelt twice is a duplicate",
+	  "rule 0.0.0.0/0 proto tcp dport 80,443 rate 1/s\n"
+	  "rule 0.0.0.0/0 dport 443,80 proto tcp rate 2/s\n",
+	  "lines 1 and 2: two rules for 0.0.0.0/0 proto tcp dport 80,443", -EINVAL },
 };
 
 /* rlctl import: the rule lines it writes, and how many rules it skips. */
