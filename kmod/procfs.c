@@ -65,6 +65,15 @@ static void show_key(struct seq_file *seq, const struct rl_key *k)
 		seq_printf(seq, "%pI6c/%u", &k->addr.v6, k->prefix);
 }
 
+/* A selector as one column: rl_sel_format()'s word. */
+static void show_sel(struct seq_file *seq, const struct rl_sel *sel)
+{
+	char buf[192];
+
+	rl_sel_format(buf, sizeof(buf), sel);
+	seq_puts(seq, buf);
+}
+
 /* rate and burst are the module's, which the default rules started with. */
 static int config_show(struct seq_file *seq, void *v)
 {
@@ -170,7 +179,7 @@ static int entries_show(struct seq_file *seq, void *v)
 	struct rl_entry_info info;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "source tokens passed dropped idle_ms rule\n");
+		seq_puts(seq, "source tokens passed dropped idle_ms rule selector port\n");
 		return 0;
 	}
 	rl_table_read_entry(&rn->table, v, it->now, &info);
@@ -181,7 +190,12 @@ static int entries_show(struct seq_file *seq, void *v)
 		show_key(seq, &info.rule);
 	else
 		seq_putc(seq, '-');
-	seq_putc(seq, '\n');
+	seq_putc(seq, ' ');
+	show_sel(seq, &info.sel);
+	if (info.sel.flags & RL_SEL_PER_PORT)
+		seq_printf(seq, " %u\n", info.key.port);
+	else
+		seq_puts(seq, " -\n");
 	return 0;
 }
 
@@ -256,18 +270,20 @@ static int rules_show(struct seq_file *seq, void *v)
 	const struct rl_rule *r = v;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "prefix action rate burst prefix_len algo\n");
+		seq_puts(seq, "prefix action rate burst prefix_len algo selector\n");
 		return 0;
 	}
 	show_key(seq, &r->match);
 	seq_printf(seq, " %s ", rl_main_action_name(r->action));
 	if (r->action != NF_RL_ACTION_LIMIT) {
-		seq_puts(seq, "- - - -\n");
-		return 0;
+		seq_puts(seq, "- - - - ");
+	} else {
+		show_rate(seq, &r->rate, r->unit);
+		seq_printf(seq, " %llu %u %s ", r->rate.burst, r->agg_prefix,
+			   rl_algo_get(r->algo)->name);
 	}
-	show_rate(seq, &r->rate, r->unit);
-	seq_printf(seq, " %llu %u %s\n", r->rate.burst, r->agg_prefix,
-		   rl_algo_get(r->algo)->name);
+	show_sel(seq, &r->sel);
+	seq_putc(seq, '\n');
 	return 0;
 }
 

@@ -80,6 +80,41 @@ static uint64_t edgy(void)
 }
 
 /*
+ * Selector attributes: protocols the checks know and do not, port ranges
+ * of any length (some reversed, some overlapping), ICMP types, interface
+ * names with and without their nul, and the flags in any combination.
+ */
+static void put_sel(struct nlmsghdr *nlh)
+{
+	static const unsigned char protos[] = { 0, 1, 6, 17, 58, 136, 47, 255 };
+	unsigned char bytes[40];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = rnd(4) ? rnd(256) : 0;
+	if (rnd(4))
+		mnl_attr_put_u8(nlh, NF_RL_A_RULE_PROTO, protos[rnd(sizeof(protos))]);
+	if (rnd(2)) {
+		len = rnd(3) ? 4 * (1 + rnd(8)) : rnd(40);
+		mnl_attr_put(nlh, NF_RL_A_RULE_DPORTS, len, bytes);
+	}
+	if (rnd(3) == 0)
+		mnl_attr_put(nlh, NF_RL_A_RULE_SYN, 0, NULL);
+	if (rnd(3) == 0)
+		mnl_attr_put(nlh, NF_RL_A_RULE_ICMP_TYPES, rnd(12), bytes);
+	if (rnd(3) == 0) {
+		len = rnd(20);
+		for (i = 0; i < len; i++)
+			bytes[i] = rnd(8) ? 'a' + rnd(26) : "/.+:"[rnd(4)];
+		if (rnd(4))
+			bytes[len] = '\0';
+		mnl_attr_put(nlh, NF_RL_A_RULE_IIF, len + 1, bytes);
+	}
+	if (rnd(3) == 0)
+		mnl_attr_put(nlh, NF_RL_A_RULE_PER_PORT, 0, NULL);
+}
+
+/*
  * NF_RL_A_RULE nests that are well formed more often than not, so that the
  * rule checks behind the policy (host bits, prefix and aggregation lengths,
  * rate and burst overflow) see hostile values, not only the policy.
@@ -116,6 +151,8 @@ static void put_rules(struct nlmsghdr *nlh)
 			mnl_attr_put_u32(nlh, NF_RL_A_RULE_ALGO, rnd(4));
 		if (rnd(2))
 			mnl_attr_put_u32(nlh, NF_RL_A_RULE_UNIT, rnd(3));
+		if (rnd(2))
+			put_sel(nlh);
 		mnl_attr_nest_end(nlh, nest);
 	}
 }
