@@ -5,7 +5,12 @@
  * that any source address can be used without configuring it.
  *
  *   rl_flood -i IFACE -m DSTMAC -d DSTADDR -s FIRSTSRC [-n NSRC] [-c COUNT]
- *            [-t SECONDS] [-r PPS] [-P PORT]
+ *            [-t SECONDS] [-r PPS] [-P PORT] [-T udp|syn|ack|echo|ns]
+ *
+ * -T picks what is sent: UDP datagrams to PORT (the default), TCP segments
+ * to PORT with SYN or ACK set, ICMP (or ICMPv6) echo requests, or ICMPv6
+ * neighbour solicitations; every checksum is right, so the receiver's
+ * protocol counters see each one that gets past the hook.
  *
  * Sources are FIRSTSRC, FIRSTSRC+1, ... (the last 32 bits counting up), sent
  * round robin.  It stops after COUNT packets per source or SECONDS, whichever
@@ -23,6 +28,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
 #include <netinet/udp.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +49,14 @@ static void die(const char *msg)
 	exit(1);
 }
 
+enum kind { UDP, SYN, ACK, ECHO, NS };
+static const char * const kinds[] = { "udp", "syn", "ack", "echo", "ns" };
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: rl_flood -i IFACE -m DSTMAC -d DSTADDR -s FIRSTSRC "
-		"[-n NSRC] [-c COUNT] [-t SECONDS] [-r PPS] [-P PORT]\n");
+		"[-n NSRC] [-c COUNT] [-t SECONDS] [-r PPS] [-P PORT] "
+		"[-T udp|syn|ack|echo|ns]\n");
 	exit(2);
 }
 
@@ -76,28 +86,70 @@ static uint16_t csum_fold(uint32_t sum)
 	return htons(~sum & 0xffff);
 }
 
-/* Builds the packet for one source; returns its length. */
-static size_t build(uint8_t *buf, int family, const void *src, const void *dst,
-		    uint16_t port, unsigned long long seq)
+/* The transport header and payload of @kind at @l4; returns their length. */
+static size_t build_l4(uint8_t *l4, enum kind kind, int family, uint16_t port,
+		       const uint8_t *payload, uint8_t *proto)
 {
-	uint8_t payload[PAYLOAD];
-	struct udphdr *uh;
+	struct udphdr *uh = (struct udphdr *)l4;
+	struct tcphdr *th = (struct tcphdr *)l4;
+
+	switch (kind) {
+	case SYN:
+	case ACK:
+		memset(th, 0, sizeof(*th));
+		th->source = htons(40000);
+		th->dest = htons(port);
+		memcpy(&th->seq, payload, 4);
+		th->doff = 5;
+		th->syn = kind == SYN;
+		th->ack = kind == ACK;
+		th->window = htons(1024);
+		*proto = IPPROTO_TCP;
+		return sizeof(*th);
+	case ECHO:
+	case NS:
+		memset(l4, 0, 8);
+		*proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+		l4[0] = family == AF_INET ? 8 : kind == ECHO ? 128 : 135;
+		memcpy(l4 + 8, payload, PAYLOAD);
+		return 8 + PAYLOAD;
+	default:
+		uh->source = htons(40000);
+		uh->dest = htons(port);
+		uh->len = htons(sizeof(*uh) + PAYLOAD);
+		uh->check = 0;
+		memcpy(uh + 1, payload, PAYLOAD);
+		*proto = IPPROTO_UDP;
+		return sizeof(*uh) + PAYLOAD;
+	}
+}
+
+/* Builds the packet for one source; returns its length. */
+static size_t build(uint8_t *buf, enum kind kind, int family, const void *src,
+		    const void *dst, uint16_t port, unsigned long long seq)
+{
+	uint8_t payload[PAYLOAD], proto, *l4;
+	size_t hl, l4len;
+	uint16_t *check;
 	uint32_t sum;
-	size_t hl;
 
 	memset(payload, 0, sizeof(payload));
 	memcpy(payload, &seq, sizeof(seq));
+	if (kind == NS)		/* the target, after 4 reserved bytes: dst */
+		memcpy(payload, dst, 16);
+	hl = family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ip6_hdr);
+	l4 = buf + hl;
+	l4len = build_l4(l4, kind, family, port, payload, &proto);
 
 	if (family == AF_INET) {
 		struct iphdr *ip = (struct iphdr *)buf;
 
-		hl = sizeof(*ip);
 		memset(ip, 0, hl);
 		ip->version = 4;
 		ip->ihl = 5;
 		ip->ttl = 64;
-		ip->protocol = IPPROTO_UDP;
-		ip->tot_len = htons(hl + sizeof(*uh) + PAYLOAD);
+		ip->protocol = proto;
+		ip->tot_len = htons(hl + l4len);
 		memcpy(&ip->saddr, src, 4);
 		memcpy(&ip->daddr, dst, 4);
 		ip->check = csum_fold(csum_add(0, ip, hl));
@@ -106,30 +158,39 @@ static size_t build(uint8_t *buf, int family, const void *src, const void *dst,
 	} else {
 		struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
 
-		hl = sizeof(*ip6);
 		memset(ip6, 0, hl);
 		ip6->ip6_flow = htonl(6 << 28);
-		ip6->ip6_plen = htons(sizeof(*uh) + PAYLOAD);
-		ip6->ip6_nxt = IPPROTO_UDP;
-		ip6->ip6_hlim = 64;
+		ip6->ip6_plen = htons(l4len);
+		ip6->ip6_nxt = proto;
+		/* Neighbour discovery is only valid from the link itself. */
+		ip6->ip6_hlim = kind == NS ? 255 : 64;
 		memcpy(&ip6->ip6_src, src, 16);
 		memcpy(&ip6->ip6_dst, dst, 16);
 		sum = csum_add(0, src, 16);
 		sum = csum_add(sum, dst, 16);
 	}
 
-	uh = (struct udphdr *)(buf + hl);
-	uh->source = htons(40000);
-	uh->dest = htons(port);
-	uh->len = htons(sizeof(*uh) + PAYLOAD);
-	uh->check = 0;
-	memcpy(uh + 1, payload, PAYLOAD);
-	sum += IPPROTO_UDP + sizeof(*uh) + PAYLOAD;
-	sum = csum_add(sum, uh, sizeof(*uh) + PAYLOAD);
-	uh->check = csum_fold(sum);
-	if (!uh->check)
-		uh->check = 0xffff;
-	return hl + sizeof(*uh) + PAYLOAD;
+	switch (proto) {
+	case IPPROTO_TCP:
+		check = &((struct tcphdr *)l4)->check;
+		break;
+	case IPPROTO_UDP:
+		check = &((struct udphdr *)l4)->check;
+		break;
+	default:
+		check = (uint16_t *)(l4 + 2);
+		break;
+	}
+	/* ICMP's checksum covers its message only; the others a pseudo header. */
+	if (proto == IPPROTO_ICMP)
+		sum = 0;
+	else
+		sum += proto + l4len;
+	*check = 0;
+	*check = csum_fold(csum_add(sum, l4, l4len));
+	if (proto == IPPROTO_UDP && !*check)
+		*check = 0xffff;
+	return hl + l4len;
 }
 
 int main(int argc, char **argv)
@@ -138,14 +199,14 @@ int main(int argc, char **argv)
 	unsigned long n = 1, count = 0, pps = 0, i, total = 0;
 	unsigned char dst[16], first[16], cur[16];
 	double seconds = 0;
-	unsigned int port = 9000, m[6];
+	unsigned int port = 9000, m[6], kind = UDP;
 	unsigned long long start, deadline, interval = 0, next;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int family, opt, fd, alen;
 	uint8_t pkt[128];
 	struct src *s;
 
-	while ((opt = getopt(argc, argv, "i:m:d:s:n:c:t:r:P:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:d:s:n:c:t:r:P:T:")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'm': mac = optarg; break;
@@ -156,6 +217,13 @@ int main(int argc, char **argv)
 		case 't': seconds = atof(optarg); break;
 		case 'r': pps = strtoul(optarg, NULL, 0); break;
 		case 'P': port = strtoul(optarg, NULL, 0); break;
+		case 'T':
+			for (kind = 0; kind < sizeof(kinds) / sizeof(kinds[0]); kind++)
+				if (!strcmp(optarg, kinds[kind]))
+					break;
+			if (kind == sizeof(kinds) / sizeof(kinds[0]))
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -219,7 +287,7 @@ int main(int argc, char **argv)
 			memcpy(&low, cur + alen - 4, 4);
 			low = htonl(ntohl(low) + i);
 			memcpy(cur + alen - 4, &low, 4);
-			len = build(pkt, family, cur, dst, port, s[i].sent);
+			len = build(pkt, kind, family, cur, dst, port, s[i].sent);
 
 			t = now_ns();
 			if (t >= deadline)
