@@ -105,7 +105,8 @@ static void put_sel(struct nlmsghdr *nlh)
 	if (rnd(3) == 0) {
 		len = rnd(20);
 		for (i = 0; i < len; i++)
-			bytes[i] = rnd(8) ? 'a' + rnd(26) : "/.+:"[rnd(4)];
+			bytes[i] = rnd(8) ? (unsigned char)('a' + rnd(26)) :
+					    (unsigned char)"/.+:"[rnd(4)];
 		if (rnd(4))
 			bytes[len] = '\0';
 		mnl_attr_put(nlh, NF_RL_A_RULE_IIF, len + 1, bytes);

@@ -8,7 +8,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$top/.build/bin"
-for p in rl_flood rl_sink rl_failnth; do
+for p in rl_flood rl_sink rl_failnth rl_tcp; do
 	gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -static \
 		-o "$top/.build/bin/$p" "$top/selftests/$p.c"
 done
