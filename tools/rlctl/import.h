@@ -11,6 +11,7 @@
 #include "rlctl.h"
 
 #define RL_IMPORT_MAX_TOKENS 128
+#define RL_IMPORT_SEL_WORDS 12
 
 /* A limiting rule of the input, in the terms of an rlctl rule. */
 struct rl_import_rule {
@@ -20,11 +21,15 @@ struct rl_import_rule {
 	const char *burst;	/* NULL: the input's default, in burst_default */
 	unsigned int burst_default;
 	int prefix_len;		/* sources share a bucket per prefix; -1: /32, /128 */
+	/* The selector, as rlctl words ("proto", "tcp", "dport", "22", ...). */
+	const char *sel[RL_IMPORT_SEL_WORDS];
+	int nsel;
 };
 
-/* A rule converted so far: its prefix and input line, for overlap checks. */
+/* A rule converted so far: its prefix, selector and input line, for overlap checks. */
 struct rl_import_done {
 	struct rl_prefix prefix;
+	struct rl_sel_spec sel;
 	int line;
 };
 
@@ -47,6 +52,8 @@ void rl_import_skip(struct rl_import *im, const char *fmt, ...)
 #define SKIP(...) do { rl_import_skip(im, __VA_ARGS__); return; } while (0)
 /* Line @no converts to @r: checked as "rlctl rule add" would, then written. */
 void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r);
+/* Appends selector words to @r; false (nothing added) if they do not fit. */
+bool rl_import_sel(struct rl_import_rule *r, const char *word, const char *value);
 /* The length of a prefix mask (255.255.255.0, ffff:ffff::), or -EINVAL. */
 int rl_import_mask_len(const char *mask, int family);
 

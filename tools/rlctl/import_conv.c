@@ -94,16 +94,28 @@ static bool overlap(const struct rl_prefix *a, const struct rl_prefix *b)
 	return true;
 }
 
+bool rl_import_sel(struct rl_import_rule *r, const char *word, const char *value)
+{
+	if (r->nsel + 1 + !!value > RL_IMPORT_SEL_WORDS)
+		return false;
+	r->sel[r->nsel++] = word;
+	if (value)
+		r->sel[r->nsel++] = value;
+	return true;
+}
+
 void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 {
-	char prefix_len[12], burst[24], err[RL_ERR_LEN], text[256], within[64];
-	char *argv[8];
+	char prefix_len[12], burst[24], err[RL_ERR_LEN], text[512], within[64];
+	char *argv[8 + RL_IMPORT_SEL_WORDS];
 	struct rl_rule_spec spec;
-	int argc = 0;
+	int argc = 0, k;
 	size_t i;
 
 	argv[argc++] = (char *)(r->prefix ? r->prefix :
 				r->family == AF_INET ? "0.0.0.0/0" : "::/0");
+	for (k = 0; k < r->nsel; k++)
+		argv[argc++] = (char *)r->sel[k];
 	argv[argc++] = "rate";
 	argv[argc++] = (char *)r->rate;
 	argv[argc++] = "burst";
@@ -126,8 +138,9 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 		const struct rl_prefix *p = &im->done[i].prefix;
 
 		if (p->family == spec.prefix.family && p->len == spec.prefix.len &&
-		    !memcmp(p->addr, spec.prefix.addr, sizeof(p->addr))) {
-			rl_import_skip(im, "line %d already limits %s: nf_ratelimit has one rule per prefix",
+		    !memcmp(p->addr, spec.prefix.addr, sizeof(p->addr)) &&
+		    !rl_sel_cmp(&im->done[i].sel, &spec.sel)) {
+			rl_import_skip(im, "line %d already limits %s with this selector: nf_ratelimit has one rule per prefix and selector",
 				       im->done[i].line, argv[0]);
 			return;
 		}
@@ -150,7 +163,9 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 	for (i = 0; i < im->n; i++) {
 		const struct rl_prefix *narrow = &spec.prefix;
 
-		if (!overlap(&spec.prefix, &im->done[i].prefix))
+		/* Rules of different selectors both charge a packet here too. */
+		if (!overlap(&spec.prefix, &im->done[i].prefix) ||
+		    rl_sel_cmp(&im->done[i].sel, &spec.sel))
 			continue;
 		if (im->done[i].prefix.len > narrow->len)
 			narrow = &im->done[i].prefix;
@@ -159,6 +174,7 @@ void rl_import_add(struct rl_import *im, int no, const struct rl_import_rule *r)
 			im->done[i].line, within, within);
 	}
 	im->done[im->n].prefix = spec.prefix;
+	im->done[im->n].sel = spec.sel;
 	im->done[im->n++].line = no;
 	rl_format_rule(&spec, text, sizeof(text));
 	fprintf(im->out, "rule %s\n", text);

@@ -10,8 +10,11 @@
  * drops what a source sends over the rate, as an nf_ratelimit rule does;
  * "--hashlimit-upto R -j ACCEPT" does the same only if the chain drops what
  * it lets fall through (its policy, or a later "-j DROP" for every packet).
- * A rule that also matches on anything but the source (ports, interfaces,
- * conntrack state) has no equivalent: nf_ratelimit charges every packet.
+ * Protocols (-p), destination ports (--dport, multiport's --dports), --syn
+ * and its --tcp-flags spelling, ICMP types, -i and "--hashlimit-mode
+ * srcip,dstport" become the rule's selector; --ctstate NEW becomes syn for
+ * TCP (the module sits before conntrack).  Anything else a rule matches on
+ * has no equivalent, and the rule is not converted.
  */
 
 #include <errno.h>
@@ -87,6 +90,35 @@ static bool ends_in_drop(const struct ipt_line *lines, size_t n, size_t from,
 	return false;
 }
 
+/* "80", "1000:2000", "80,443,1000:2000" into rlctl's "1000-2000" form. */
+static const char *convert_ports(const char *in, char *out, size_t len)
+{
+	size_t i;
+
+	if (strlen(in) >= len)
+		return NULL;
+	for (i = 0; in[i]; i++)
+		out[i] = in[i] == ':' ? '-' : in[i];
+	out[i] = '\0';
+	return out;
+}
+
+/*
+ * "--tcp-flags MASK COMP" meaning a SYN without ACK: iptables-save writes
+ * --syn as "FIN,SYN,RST,ACK SYN".
+ */
+static bool flags_are_syn(const char *mask, const char *comp)
+{
+	return strstr(mask, "SYN") && strstr(mask, "ACK") && !strcmp(comp, "SYN");
+}
+
+/* What a hashlimit line matches on, besides its source. */
+struct ipt_sel {
+	const char *proto, *dports, *iif, *icmp_type;
+	bool syn, ctnew, per_port;
+	char ports[64];
+};
+
 static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n,
 		    size_t at, const struct ipt_policy *pol, size_t npol)
 {
@@ -96,6 +128,7 @@ static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n
 	char other[256] = "", rate[64], burst_text[32];
 	struct rl_import_rule r = { .family = l->family, .prefix_len = -1,
 				    .burst_default = XT_HASHLIMIT_BURST };
+	struct ipt_sel sel = { 0 };
 	bool bytes, rate_match = false;
 	int i;
 
@@ -104,11 +137,34 @@ static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n
 
 		if (!strcmp(t, "-s")) {
 			r.prefix = v;
-		} else if (!strcmp(t, "-m") && (!strcmp(v, "hashlimit") || !strcmp(v, "comment"))) {
+		} else if (!strcmp(t, "-m") &&
+			   (!strcmp(v, "hashlimit") || !strcmp(v, "comment") ||
+			    !strcmp(v, "tcp") || !strcmp(v, "udp") ||
+			    !strcmp(v, "multiport") || !strcmp(v, "conntrack") ||
+			    !strcmp(v, "state") || !strcmp(v, "icmp") ||
+			    !strcmp(v, "icmp6"))) {
 			/* the module names: their options follow */
 		} else if (!strcmp(t, "--comment") || !strcmp(t, "--hashlimit-name") ||
 			   !strncmp(t, "--hashlimit-htable-", 19)) {
 			/* naming and table sizing: nothing to limit */
+		} else if (!strcmp(t, "-p")) {
+			sel.proto = v;
+		} else if (!strcmp(t, "--dport") || !strcmp(t, "--dports")) {
+			sel.dports = v;
+		} else if (!strcmp(t, "--syn")) {
+			sel.syn = true;
+			i--;
+		} else if (!strcmp(t, "--tcp-flags") && i + 2 < l->ntok &&
+			   flags_are_syn(v, l->tok[i + 2])) {
+			sel.syn = true;
+			i++;
+		} else if (!strcmp(t, "-i")) {
+			sel.iif = v;
+		} else if ((!strcmp(t, "--ctstate") || !strcmp(t, "--state")) &&
+			   !strcmp(v, "NEW")) {
+			sel.ctnew = true;
+		} else if (!strcmp(t, "--icmp-type") || !strcmp(t, "--icmpv6-type")) {
+			sel.icmp_type = v;
 		} else if (!strcmp(t, "--hashlimit-upto")) {
 			upto = v;
 		} else if (!strcmp(t, "--hashlimit-above")) {
@@ -126,7 +182,7 @@ static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n
 		} else if (!strcmp(t, "-j")) {
 			target = v;
 		} else {
-			/* Anything else matches more than the source. */
+			/* Anything else matches on what no selector names. */
 			size_t len = strlen(other);
 
 			snprintf(other + len, sizeof(other) - len, "%s%s %s",
@@ -139,13 +195,22 @@ static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n
 		SKIP("chain %s: nf_ratelimit sees inbound packets only, at PREROUTING or INPUT",
 				      chain);
 	if (*other)
-		SKIP("it also matches on '%s', and nf_ratelimit limits every packet of a source",
+		SKIP("it also matches on '%s', which no nf_ratelimit selector names",
 				      other);
-	if (!mode || strcmp(mode, "srcip"))
-		SKIP("--hashlimit-mode %s: nf_ratelimit keys on the source address alone (srcip)",
+	if (mode && (!strcmp(mode, "srcip,dstport") || !strcmp(mode, "dstport,srcip")))
+		sel.per_port = true;
+	else if (!mode || strcmp(mode, "srcip"))
+		SKIP("--hashlimit-mode %s: nf_ratelimit keys on the source address (srcip), or it and the destination port (srcip,dstport)",
 				      mode ? mode : "(none)");
 	if (rate_match)
 		SKIP("--hashlimit-rate-match matches on a rate measured, and limits nothing");
+	if (sel.ctnew) {
+		/* The module sits before conntrack: for TCP, NEW is a SYN. */
+		if (!sel.proto || strcmp(sel.proto, "tcp"))
+			SKIP("--ctstate NEW: nf_ratelimit sits before conntrack, and can tell a new connection only for TCP (a SYN)");
+		fprintf(im->out, "# note: --ctstate NEW becomes syn: a TCP SYN without ACK, which is what starts a new connection\n");
+		sel.syn = true;
+	}
 	if (above && target && !strcmp(target, "DROP")) {
 		r.rate = above;
 	} else if (upto && target && !strcmp(target, "ACCEPT")) {
@@ -174,6 +239,18 @@ static void convert(struct rl_import *im, const struct ipt_line *lines, size_t n
 			SKIP("--hashlimit-srcmask %s is not a prefix length", mask);
 		r.prefix_len = len;
 	}
+	if (sel.dports && !convert_ports(sel.dports, sel.ports, sizeof(sel.ports)))
+		SKIP("ports '%s' are too many", sel.dports);
+	if (sel.icmp_type && strchr(sel.icmp_type, '/'))
+		SKIP("--icmp-type %s: nf_ratelimit matches ICMP types, not codes", sel.icmp_type);
+	/* Words rlctl checks, in rl_import_add(), as it checks its own. */
+	if ((sel.proto && !rl_import_sel(&r, "proto", sel.proto)) ||
+	    (sel.dports && !rl_import_sel(&r, "dport", sel.ports)) ||
+	    (sel.syn && !rl_import_sel(&r, "syn", NULL)) ||
+	    (sel.icmp_type && !rl_import_sel(&r, "icmp-type", sel.icmp_type)) ||
+	    (sel.iif && !rl_import_sel(&r, "iif", sel.iif)) ||
+	    (sel.per_port && !rl_import_sel(&r, "per-port", NULL)))
+		SKIP("its selector does not fit");
 	rl_import_add(im, l->no, &r);
 }
 

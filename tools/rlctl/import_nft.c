@@ -12,8 +12,11 @@
  * drops what a source (here, each /24) sends over the rate, as an
  * nf_ratelimit rule does; "limit rate R ... accept" does the same only if
  * the chain drops what falls through.  The older "meter NAME { ... }"
- * spelling reads the same.  A rule that matches on more than the source has
- * no equivalent, nor has a limit shared by all sources.
+ * spelling reads the same.  Matches before the meter on tcp/udp dport, tcp
+ * flags (SYN without ACK), icmp/icmpv6 type, meta l4proto, iifname and ct
+ * state new (as syn, for TCP), and a key of "ip saddr . tcp dport", become
+ * the rule's selector.  Anything else a rule matches on has no equivalent,
+ * nor has a limit shared by all sources.
  */
 
 #include <errno.h>
@@ -52,6 +55,116 @@ static int skip_said(char **tok, int i, int n)
 	}
 }
 
+/* What a meter's rule matches on besides the source: its selector. */
+struct nft_sel {
+	char proto[16], ports[64], types[160], iif[20];
+	bool syn, ctnew, per_port;
+};
+
+/*
+ * A value or an anonymous set of them, "22" or "{ 80, 443 }", at tok[*i],
+ * into @out as a comma-separated list.  Returns false if it is neither.
+ */
+static bool set_value(char **tok, int n, int *i, char *out, size_t len)
+{
+	size_t used = 0;
+	int j = *i;
+
+	out[0] = '\0';
+	if (j >= n)
+		return false;
+	if (strcmp(tok[j], "{")) {
+		snprintf(out, len, "%s", tok[j]);
+		*i = j + 1;
+		return true;
+	}
+	for (j++; j < n && strcmp(tok[j], "}"); j++) {
+		size_t w = strcspn(tok[j], ",");
+
+		if (!w)
+			continue;
+		if (used + w + 2 > len)
+			return false;
+		used += snprintf(out + used, len - used, "%s%.*s", used ? "," : "",
+				 (int)w, tok[j]);
+	}
+	if (j >= n || !used)
+		return false;
+	*i = j + 1;
+	return true;
+}
+
+/* "tcp flags syn / fin,syn,rst,ack" and "tcp flags & (syn|ack) == syn". */
+static int syn_flags(char **tok, int n, int i)
+{
+	if (i + 3 < n && !strcmp(tok[i], "syn") && !strcmp(tok[i + 1], "/") &&
+	    strstr(tok[i + 2], "syn") && strstr(tok[i + 2], "ack"))
+		return 3;
+	if (i + 3 < n && !strcmp(tok[i], "&") && strstr(tok[i + 1], "syn") &&
+	    strstr(tok[i + 1], "ack") && !strcmp(tok[i + 2], "==") &&
+	    !strcmp(tok[i + 3], "syn"))
+		return 4;
+	return 0;
+}
+
+/*
+ * One match before the meter that a selector can say: returns the tokens
+ * it took, 0 if it is none of them.
+ */
+static int sel_match(char **tok, int n, int i, struct nft_sel *sel)
+{
+	const char *t = tok[i];
+	int j = i + 2, k;
+
+	if (i + 2 >= n)
+		return 0;
+	if ((!strcmp(t, "tcp") || !strcmp(t, "udp")) && !strcmp(tok[i + 1], "dport")) {
+		if (!set_value(tok, n, &j, sel->ports, sizeof(sel->ports)))
+			return 0;
+		snprintf(sel->proto, sizeof(sel->proto), "%s", t);
+		return j - i;
+	}
+	if (!strcmp(t, "tcp") && !strcmp(tok[i + 1], "flags")) {
+		k = syn_flags(tok, n, i + 2);
+		if (!k)
+			return 0;
+		snprintf(sel->proto, sizeof(sel->proto), "tcp");
+		sel->syn = true;
+		return 2 + k;
+	}
+	if ((!strcmp(t, "icmp") || !strcmp(t, "icmpv6")) && !strcmp(tok[i + 1], "type")) {
+		if (!set_value(tok, n, &j, sel->types, sizeof(sel->types)))
+			return 0;
+		snprintf(sel->proto, sizeof(sel->proto), "%s", t);
+		return j - i;
+	}
+	if ((!strcmp(t, "meta") && !strcmp(tok[i + 1], "l4proto")) ||
+	    (!strcmp(t, "ip") && !strcmp(tok[i + 1], "protocol")) ||
+	    (!strcmp(t, "ip6") && !strcmp(tok[i + 1], "nexthdr"))) {
+		snprintf(sel->proto, sizeof(sel->proto), "%s", tok[i + 2]);
+		return 3;
+	}
+	if (!strcmp(t, "iifname") || (!strcmp(t, "meta") && !strcmp(tok[i + 1], "iifname"))) {
+		const char *v = tok[i + 1 + !strcmp(t, "meta")];
+		size_t len = strlen(v);
+
+		/* Quoted as nft lists it; nft's wildcard '*' is iptables' '+'. */
+		if (len >= 2 && v[0] == '"' && v[len - 1] == '"')
+			snprintf(sel->iif, sizeof(sel->iif), "%.*s", (int)len - 2, v + 1);
+		else
+			snprintf(sel->iif, sizeof(sel->iif), "%s", v);
+		len = strlen(sel->iif);
+		if (len && sel->iif[len - 1] == '*')
+			sel->iif[len - 1] = '+';
+		return 2 + !strcmp(t, "meta");
+	}
+	if (!strcmp(t, "ct") && !strcmp(tok[i + 1], "state") && !strcmp(tok[i + 2], "new")) {
+		sel->ctnew = true;
+		return 3;
+	}
+	return 0;
+}
+
 /* @drops_after: a later rule of the chain drops every packet. */
 static void convert(struct rl_import *im, int no, char **tok, int n,
 		    const struct nft_chain *c, bool drops_after)
@@ -59,17 +172,24 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 	struct rl_import_rule r = { .prefix_len = -1, .burst_default = NFT_LIMIT_BURST };
 	char rate[64], burst[48], other[256] = "";
 	const char *verdict = NULL;
+	struct nft_sel sel = { 0 };
 	bool over = false, bytes;
-	int i = 0, fam;
+	int i = 0, fam, k;
 
 	if (!c->base || (strcmp(c->hook, "input") && strcmp(c->hook, "prerouting")))
 		SKIP("its chain is not a base chain at hook input or prerouting, where nf_ratelimit sees packets");
-	/* Before the meter: a match on the source's prefix, nothing else. */
-	if (i + 2 < n && saddr_family(tok[i]) && !strcmp(tok[i + 1], "saddr") &&
-	    tok[i + 2][0] != '{' && tok[i + 2][0] != '@') {
-		r.family = saddr_family(tok[i]);
-		r.prefix = tok[i + 2];
-		i += 3;
+	/* Before the meter: the source's prefix, and what selectors can say. */
+	for (;;) {
+		if (i + 2 < n && saddr_family(tok[i]) && !strcmp(tok[i + 1], "saddr") &&
+		    tok[i + 2][0] != '{' && tok[i + 2][0] != '@' && !r.prefix) {
+			r.family = saddr_family(tok[i]);
+			r.prefix = tok[i + 2];
+			i += 3;
+		} else if ((k = sel_match(tok, n, i, &sel))) {
+			i += k;
+		} else {
+			break;
+		}
 	}
 	if (i + 2 < n && (!strcmp(tok[i], "update") || !strcmp(tok[i], "add")) &&
 	    tok[i + 1][0] == '@' && !strcmp(tok[i + 2], "{")) {
@@ -93,6 +213,16 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 		SKIP("it matches on one family's source and keys on the other's");
 	r.family = fam;
 	i += 2;
+	/* "ip saddr . tcp dport": a state per source and destination port. */
+	if (i + 2 < n && !strcmp(tok[i], ".") &&
+	    (!strcmp(tok[i + 1], "tcp") || !strcmp(tok[i + 1], "udp")) &&
+	    !strcmp(tok[i + 2], "dport")) {
+		if (sel.proto[0] && strcmp(sel.proto, tok[i + 1]))
+			SKIP("its key's protocol is not the one it matches");
+		snprintf(sel.proto, sizeof(sel.proto), "%s", tok[i + 1]);
+		sel.per_port = true;
+		i += 3;
+	}
 	/* nft 1.0.6 lists the mask as "&", the manual writes "and". */
 	if (i + 1 < n && (!strcmp(tok[i], "and") || !strcmp(tok[i], "&"))) {
 		r.prefix_len = rl_import_mask_len(tok[i + 1], fam);
@@ -150,6 +280,21 @@ static void convert(struct rl_import *im, int no, char **tok, int n,
 		SKIP("'limit rate %s... %s' does not drop what goes over the rate",
 		     over ? "over " : "", verdict ? verdict : "(no verdict)");
 	}
+	if (sel.ctnew) {
+		/* The module sits before conntrack: for TCP, new is a SYN. */
+		if (strcmp(sel.proto, "tcp"))
+			SKIP("ct state new: nf_ratelimit sits before conntrack, and can tell a new connection only for TCP (a SYN)");
+		fprintf(im->out, "# note: ct state new becomes syn: a TCP SYN without ACK, which is what starts a new connection\n");
+		sel.syn = true;
+	}
+	/* Words rlctl checks, in rl_import_add(), as it checks its own. */
+	if ((sel.proto[0] && !rl_import_sel(&r, "proto", sel.proto)) ||
+	    (sel.ports[0] && !rl_import_sel(&r, "dport", sel.ports)) ||
+	    (sel.syn && !rl_import_sel(&r, "syn", NULL)) ||
+	    (sel.types[0] && !rl_import_sel(&r, "icmp-type", sel.types)) ||
+	    (sel.iif[0] && !rl_import_sel(&r, "iif", sel.iif)) ||
+	    (sel.per_port && !rl_import_sel(&r, "per-port", NULL)))
+		SKIP("its selector does not fit");
 	rl_import_add(im, no, &r);
 }
 

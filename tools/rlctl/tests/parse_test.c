@@ -330,7 +330,42 @@ static const struct {
 	{ "upto ... -j ACCEPT falling through",
 	  "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT " HL "--hashlimit-upto 5/sec -j ACCEPT\nCOMMIT\n", "", 1 },
 	{ "hashlimit on a port",
-	  "-A INPUT -p tcp -m tcp --dport 22 " HL "--hashlimit-above 5/min -j DROP\n", "", 1 },
+	  "-A INPUT -p tcp -m tcp --dport 22 " HL "--hashlimit-above 5/min -j DROP\n",
+	  "rule 0.0.0.0/0 proto tcp dport 22 rate 5/minute burst 5 prefix-len 32\n", 0 },
+	{ "recipe 1: SSH SYNs as iptables-save writes --syn",
+	  "-A INPUT -p tcp -m tcp --dport 22 --tcp-flags FIN,SYN,RST,ACK SYN " HL
+	  "--hashlimit-above 3/min --hashlimit-burst 5 -j DROP\n",
+	  "rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32\n", 0 },
+	{ "recipe 1: --ctstate NEW becomes syn",
+	  "-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW " HL
+	  "--hashlimit-above 3/min --hashlimit-burst 5 -j DROP\n",
+	  "rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32\n", 0 },
+	{ "--ctstate NEW of UDP has no equivalent",
+	  "-A INPUT -p udp -m conntrack --ctstate NEW " HL "--hashlimit-above 3/min -j DROP\n", "", 1 },
+	{ "recipe 2: DNS per /24, with -i",
+	  "-A INPUT -i eth0 -p udp -m udp --dport 53 " HL
+	  "--hashlimit-above 50/sec --hashlimit-burst 50 --hashlimit-srcmask 24 -j DROP\n",
+	  "rule 0.0.0.0/0 proto udp dport 53 iif eth0 rate 50/second burst 50 prefix-len 24\n", 0 },
+	{ "recipe 4: SYNs to multiport 80,443",
+	  "-A INPUT -p tcp -m multiport --dports 443,80 --syn " HL
+	  "--hashlimit-above 100/sec --hashlimit-burst 100 -j DROP\n",
+	  "rule 0.0.0.0/0 proto tcp dport 80,443 syn rate 100/second burst 100 prefix-len 32\n", 0 },
+	{ "recipe 6: srcip,dstport is per-port, ranges as rlctl writes them",
+	  "-A INPUT -p udp -m multiport --dports 1000:2000,53 -m hashlimit --hashlimit-mode srcip,dstport "
+	  "--hashlimit-name n --hashlimit-above 5/sec -j DROP\n",
+	  "rule 0.0.0.0/0 proto udp dport 53,1000-2000 per-port rate 5/second burst 5 prefix-len 32\n", 0 },
+	{ "recipe 3: ICMP echo",
+	  "-A INPUT -p icmp -m icmp --icmp-type 8 " HL "--hashlimit-above 5/sec -j DROP\n",
+	  "rule 0.0.0.0/0 proto icmp icmp-type echo-request rate 5/second burst 5 prefix-len 32\n", 0 },
+	{ "an ICMP code has no equivalent",
+	  "-A INPUT -p icmp -m icmp --icmp-type 3/4 " HL "--hashlimit-above 5/sec -j DROP\n", "", 1 },
+	{ "a port without its protocol is refused as rlctl would",
+	  "-A INPUT -m tcp --dport 22 " HL "--hashlimit-above 5/sec -j DROP\n", "", 1 },
+	{ "two selectors on one prefix are two rules",
+	  "-A INPUT -p tcp -m tcp --dport 22 " HL "--hashlimit-above 5/min -j DROP\n"
+	  "-A INPUT " HL "--hashlimit-above 100/sec -j DROP\n",
+	  "rule 0.0.0.0/0 proto tcp dport 22 rate 5/minute burst 5 prefix-len 32\n"
+	  "rule 0.0.0.0/0 rate 100/second burst 5 prefix-len 32\n", 0 },
 	{ "hashlimit per destination",
 	  "-A INPUT -m hashlimit --hashlimit-mode srcip,dstip --hashlimit-name n --hashlimit-above 5/min -j DROP\n", "", 1 },
 	{ "hashlimit in FORWARD", "-A FORWARD " HL "--hashlimit-above 5/min -j DROP\n", "", 1 },
@@ -380,8 +415,30 @@ static const struct {
 	  NFT_CHAIN("forward", "accept", "update @m { ip saddr limit rate over 1/second } drop"), "", 1 },
 	{ "nft mask that is no prefix",
 	  NFT_CHAIN("input", "accept", "update @m { ip saddr and 255.0.255.0 limit rate over 1/second } drop"), "", 1 },
-	{ "nft meter on ports",
-	  NFT_CHAIN("input", "accept", "tcp dport 22 update @m { ip saddr limit rate over 1/second } drop"), "", 1 },
+	{ "nft meter guarded by a port",
+	  NFT_CHAIN("input", "accept", "tcp dport 22 update @m { ip saddr limit rate over 1/second } drop"),
+	  "rule 0.0.0.0/0 proto tcp dport 22 rate 1/second burst 5 prefix-len 32\n", 0 },
+	{ "nft recipe 1: SSH SYNs, flags as nft 1.0 lists them",
+	  NFT_CHAIN("input", "accept", "tcp dport 22 tcp flags syn / fin,syn,rst,ack update @m "
+		    "{ ip saddr limit rate over 3/minute burst 5 packets } drop"),
+	  "rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32\n", 0 },
+	{ "nft recipe 1: ct state new, older flags spelling",
+	  NFT_CHAIN("input", "accept", "tcp dport 22 ct state new update @m "
+		    "{ ip saddr limit rate over 3/minute burst 5 packets } drop"),
+	  "rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32\n", 0 },
+	{ "nft recipe 4: a set of ports and & (syn|ack) == syn",
+	  NFT_CHAIN("input", "accept", "tcp dport { 80, 443 } tcp flags & (syn|ack) == syn update @m "
+		    "{ ip saddr limit rate over 100/second burst 100 packets } drop"),
+	  "rule 0.0.0.0/0 proto tcp dport 80,443 syn rate 100/second burst 100 prefix-len 32\n", 0 },
+	{ "nft recipe 2 on one interface",
+	  NFT_CHAIN("input", "accept", "iifname \"eth0\" udp dport 53 update @m "
+		    "{ ip saddr and 255.255.255.0 limit rate over 50/second burst 50 packets } drop"),
+	  "rule 0.0.0.0/0 proto udp dport 53 iif eth0 rate 50/second burst 50 prefix-len 24\n", 0 },
+	{ "nft meter keyed on ip saddr . tcp dport",
+	  NFT_CHAIN("input", "accept", "update @m { ip saddr . tcp dport limit rate over 10/second } drop"),
+	  "rule 0.0.0.0/0 proto tcp per-port rate 10/second burst 5 prefix-len 32\n", 0 },
+	{ "nft meter guarded by something else",
+	  NFT_CHAIN("input", "accept", "ip ttl 64 update @m { ip saddr limit rate over 1/second } drop"), "", 1 },
 	{ "neither format", "hello\n", NULL, -1 },
 };
 
