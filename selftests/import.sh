@@ -11,9 +11,13 @@
 #
 # The rule sets limit 198.18.1.0/24 per address and 198.18.2.0/24 per /24
 # (both 10/s, burst 20), and hold one rule import cannot convert (it also
-# matches a UDP port, on which no test traffic runs).  Sources: 198.18.1.1
-# and .2 (a bucket each), 198.18.2.1 and .2 (one bucket), 203.0.113.7
-# (no rule: never limited).
+# matches a UDP source port, on which no test traffic runs).  Sources:
+# 198.18.1.1 and .2 (a bucket each), 198.18.2.1 and .2 (one bucket),
+# 203.0.113.7 (no rule: never limited).  They also hold three recipes of
+# README's "Selectors", counted by the receiver's TCP and UDP counters:
+# SSH SYNs at 3/minute burst 5 (198.18.3.1, 20 SYNs to port 22), DNS at
+# 50/s burst 50 per /24 (198.18.4.1 to .40, 10 each to port 53), and SYNs
+# to 80 and 443 at 100/s burst 100 (198.18.5.1, 300 SYNs to 443).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,7 +34,7 @@ require
 [ -x "$IPT" ] || ktap_skip_all "no $IPT (iptables)"
 [ -x "$NFT" ] || ktap_skip_all "no $NFT"
 trap cleanup EXIT
-ktap_header 14
+ktap_header 18
 
 in_dst() { ip netns exec $DST "$@"; }
 
@@ -62,6 +66,51 @@ traffic() {
 	diag "$1: source received expected: $(tr '\n' ';' <"$TMP/$1.got")"
 }
 
+snmp() {	# snmp Tcp|Udp FIELD: a counter of rl-dst's /proc/net/snmp
+	in_dst awk -v p="$1:" -v f="$2" '$1 == p && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+		$1 == p { print $col[f] }' /proc/net/snmp
+}
+
+udp_in() {
+	echo $(($(snmp Udp InDatagrams) + $(snmp Udp NoPorts)))
+}
+
+# recipes NAME: the three recipes' traffic; $TMP/NAME.rec gets, per recipe,
+# "RECIPE RECEIVED BOUND": BOUND is burst + rate x its sending time, + 1.
+recipes() {
+	before=$(snmp Tcp InSegs)
+	flood "$TMP/$1.r1" -d $DST4 -s 198.18.3.1 -c 20 -P 22 -T syn -r 200
+	ssh=$(($(snmp Tcp InSegs) - before))
+	before=$(udp_in)
+	flood "$TMP/$1.r2" -d $DST4 -s 198.18.4.1 -n 40 -c 10 -P 53 -r 2000
+	dns=$(($(udp_in) - before))
+	before=$(snmp Tcp InSegs)
+	flood "$TMP/$1.r4" -d $DST4 -s 198.18.5.1 -c 300 -P 443 -T syn -r 2000
+	web=$(($(snmp Tcp InSegs) - before))
+	{
+		echo "ssh $ssh $(bound "$TMP/$1.r1" 5 0.05)"
+		echo "dns $dns $(bound "$TMP/$1.r2" 50 50)"
+		echo "web $web $(bound "$TMP/$1.r4" 100 100)"
+	} >"$TMP/$1.rec"
+	diag "$1: recipe received bound: $(tr '\n' ';' <"$TMP/$1.rec")"
+}
+
+bound() {	# bound FLOODFILE BURST RATE
+	awk -v b="$2" -v r="$3" '{ if (!f || $3 < f) f = $3; if ($4 > l) l = $4 }
+		END { printf "%d\n", b + r * (l - f) / 1e9 + 1 }' "$1"
+}
+
+# recipes_as_expected NAME: each recipe let through its burst at least, and
+# no more than its bound.
+recipes_as_expected() {
+	awk -v burst="ssh 5 dns 50 web 100" 'BEGIN { split(burst, b, " "); for (i = 1; i < 6; i += 2) min[b[i]] = b[i + 1] }
+		$2 < min[$1] || $2 > $3 { bad = 1 } END { exit bad || NR != 3 }' "$TMP/$1.rec"
+}
+
+recipes_both() {	# recipes_both ipt|nft: the original rules and the conversion
+	recipes_as_expected "$1.orig" && recipes_as_expected "$1.nf_ratelimit"
+}
+
 # as_expected NAME: every source within 15 % (and 3 packets) of what its
 # rate allowed in that run.
 as_expected() {
@@ -82,6 +131,7 @@ same_shares() {
 converted() {
 	in_dst "$RLCTL" apply -f "$TMP/$1.conf" || return 1
 	traffic "$1.nf_ratelimit"
+	recipes "$1.nf_ratelimit"
 	in_dst "$RLCTL" flush
 }
 
@@ -94,7 +144,10 @@ in_dst "$IPT" iptables-restore <<EOF
 :INPUT ACCEPT [0:0]
 -A INPUT -s 198.18.1.0/24 -m hashlimit --hashlimit-above $RATE/sec --hashlimit-burst $BURST --hashlimit-mode srcip --hashlimit-name a -j DROP
 -A INPUT -s 198.18.2.0/24 -m hashlimit --hashlimit-above $RATE/sec --hashlimit-burst $BURST --hashlimit-mode srcip --hashlimit-srcmask 24 --hashlimit-name b -j DROP
--A INPUT -p udp -m udp --dport 9001 -m hashlimit --hashlimit-above 1/sec --hashlimit-mode srcip --hashlimit-name c -j DROP
+-A INPUT -p udp -m udp --sport 9001 -m hashlimit --hashlimit-above 1/sec --hashlimit-mode srcip --hashlimit-name c -j DROP
+-A INPUT -p tcp -m tcp --dport 22 --syn -m hashlimit --hashlimit-above 3/min --hashlimit-burst 5 --hashlimit-mode srcip --hashlimit-name ssh -j DROP
+-A INPUT -p udp -m udp --dport 53 -m hashlimit --hashlimit-above 50/sec --hashlimit-burst 50 --hashlimit-mode srcip --hashlimit-srcmask 24 --hashlimit-name dns -j DROP
+-A INPUT -p tcp -m multiport --dports 80,443 --syn -m hashlimit --hashlimit-above 100/sec --hashlimit-burst 100 --hashlimit-mode srcip --hashlimit-name web -j DROP
 COMMIT
 EOF
 ktap_result $? "iptables: the hashlimit rule set loads"
@@ -106,15 +159,21 @@ check "iptables: the two srcip limits convert" \
 	grep -qx 'rule 198.18.1.0/24 rate 10/second burst 20 prefix-len 32' "$TMP/ipt.conf"
 check "iptables: ... the per-/24 one with prefix-len 24" \
 	grep -qx 'rule 198.18.2.0/24 rate 10/second burst 20 prefix-len 24' "$TMP/ipt.conf"
-check "iptables: the port-matching rule is explained" \
-	grep -q "^# not converted: it also matches on '-p udp -m udp --dport 9001'" "$TMP/ipt.conf"
+check "iptables: the source-port rule is explained" \
+	grep -q "^# not converted: it also matches on '--sport 9001'" "$TMP/ipt.conf"
+check "iptables: the three recipes convert with their selectors" sh -c "
+	grep -qx 'rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32' '$TMP/ipt.conf' &&
+	grep -qx 'rule 0.0.0.0/0 proto udp dport 53 rate 50/second burst 50 prefix-len 24' '$TMP/ipt.conf' &&
+	grep -qx 'rule 0.0.0.0/0 proto tcp dport 80,443 syn rate 100/second burst 100 prefix-len 32' '$TMP/ipt.conf'"
 
 traffic ipt.orig
+recipes ipt.orig
 check "iptables: hashlimit limits as configured" as_expected ipt.orig
 in_dst "$IPT" iptables -F INPUT
 converted ipt
 check "iptables: the conversion limits as configured" as_expected ipt.nf_ratelimit
 check "iptables: every source gets the same share both ways" same_shares ipt.orig ipt.nf_ratelimit
+check "iptables: the recipes limit as configured both ways" recipes_both ipt
 
 # --- nft --------------------------------------------------------------------
 in_dst "$NFT" -f - <<EOF
@@ -122,11 +181,17 @@ table inet rl_import {
 	set a { type ipv4_addr; size 65535; flags dynamic; }
 	set b { type ipv4_addr; size 65535; flags dynamic; }
 	set c { type ipv4_addr; size 65535; flags dynamic; }
+	set d { type ipv4_addr; size 65535; flags dynamic; }
+	set e { type ipv4_addr; size 65535; flags dynamic; }
+	set f { type ipv4_addr; size 65535; flags dynamic; }
 	chain input {
 		type filter hook input priority filter; policy accept;
 		ip saddr 198.18.1.0/24 update @a { ip saddr limit rate over $RATE/second burst $BURST packets } drop
 		ip saddr 198.18.2.0/24 update @b { ip saddr and 255.255.255.0 limit rate over $RATE/second burst $BURST packets } drop
-		udp dport 9001 update @c { ip saddr limit rate over 1/second } drop
+		udp sport 9001 update @c { ip saddr limit rate over 1/second } drop
+		tcp dport 22 tcp flags syn / fin,syn,rst,ack update @d { ip saddr limit rate over 3/minute burst 5 packets } drop
+		udp dport 53 update @e { ip saddr and 255.255.255.0 limit rate over 50/second burst 50 packets } drop
+		tcp dport { 80, 443 } tcp flags syn / fin,syn,rst,ack update @f { ip saddr limit rate over 100/second burst 100 packets } drop
 	}
 }
 EOF
@@ -138,12 +203,18 @@ sed 's/^/# /' "$TMP/nft.conf"
 check "nft: the two meters convert, one per /24" sh -c "
 	grep -qx 'rule 198.18.1.0/24 rate 10/second burst 20 prefix-len 32' '$TMP/nft.conf' &&
 	grep -qx 'rule 198.18.2.0/24 rate 10/second burst 20 prefix-len 24' '$TMP/nft.conf'"
+check "nft: the three recipes convert with their selectors" sh -c "
+	grep -qx 'rule 0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5 prefix-len 32' '$TMP/nft.conf' &&
+	grep -qx 'rule 0.0.0.0/0 proto udp dport 53 rate 50/second burst 50 prefix-len 24' '$TMP/nft.conf' &&
+	grep -qx 'rule 0.0.0.0/0 proto tcp dport 80,443 syn rate 100/second burst 100 prefix-len 32' '$TMP/nft.conf'"
 
 traffic nft.orig
+recipes nft.orig
 check "nft: the meters limit as configured" as_expected nft.orig
 in_dst "$NFT" flush ruleset
 converted nft
 check "nft: the conversion limits as configured" as_expected nft.nf_ratelimit
 check "nft: every source gets the same share both ways" same_shares nft.orig nft.nf_ratelimit
+check "nft: the recipes limit as configured both ways" recipes_both nft
 
 ktap_finish

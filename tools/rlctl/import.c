@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rlctl import [-f FILE]: turn the per-source limits of an iptables-save or
+ * rlctl import [[-f] FILE]: turn the per-source limits of an iptables-save or
  * ip6tables-save dump (-m hashlimit --hashlimit-mode srcip) or of nft list
  * ruleset (meters: update @set { ip saddr limit rate over ... }) into the
  * configuration rlctl apply reads.  Every limiting rule of the input shows
@@ -49,10 +49,13 @@ static int import_run(int argc, char **argv, const struct rlctl_opts *o)
 	FILE *f = stdin;
 	int ret;
 
+	/* "-f FILE", or the FILE alone as iptables-restore takes it; "-" is stdin. */
 	if (argc == 3 && !strcmp(argv[1], "-f")) {
 		path = argv[2];
-	} else if (argc != 1) {
-		rl_usage_error("import [-f FILE]");
+	} else if (argc == 2 && argv[1][0] != '-') {
+		path = argv[1];
+	} else if (argc != 1 && !(argc == 2 && !strcmp(argv[1], "-"))) {
+		rl_usage_error("import [[-f] FILE]");
 		return RLCTL_EXIT_USAGE;
 	}
 	if (o->json) {
@@ -90,6 +93,6 @@ static int import_run(int argc, char **argv, const struct rlctl_opts *o)
 }
 
 const struct rlctl_cmd rlctl_import_cmds[] = {
-	{ "import", import_run, "import [-f FILE]" },
+	{ "import", import_run, "import [[-f] FILE]" },
 	{ NULL },
 };
