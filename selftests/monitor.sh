@@ -112,7 +112,7 @@ check "listeners are told events were lost" grep -q '^lost ' "$TMP/mon"
 monitor_start -j
 monitor_stop "$TMP/mon"
 check "monitor -j prints one JSON object per event" \
-	grep -Eq '^\{"event":"limited","source":"198\.19\.[0-9]+\.[0-9]+/32","rule":"0\.0\.0\.0/0","dropped":1,"lost":[0-9]+\}$' "$TMP/mon"
+	grep -Eq '^\{"event":"limited","source":"198\.19\.[0-9]+\.[0-9]+/32","rule":"0\.0\.0\.0/0","selector":"","dropped":1,"lost":[0-9]+\}$' "$TMP/mon"
 
 # A monitor in rl-src, while rl-dst (monitored too, as a control) limits.
 monitor $SRC "$TMP/other"
