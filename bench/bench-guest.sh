@@ -27,7 +27,8 @@
 # COUNT (packets per run), THREADS (pktgen threads, one per CPU), CAPACITY
 # (table capacity of every variant), RATE and BURST (high enough that no
 # variant drops: every run measures the pass path), NF_RL_PARAMS, and
-# KBENCH_SOURCES (the in-kernel microbenchmark's table sizes, or nothing).
+# KBENCH_SOURCES (the in-kernel microbenchmark's table sizes, or nothing),
+# KBENCH_RECIPES and KBENCH_RECIPE_SOURCES (its runs with selector rules).
 
 LIB=/lib/nf_ratelimit
 . $LIB/bench.conf
@@ -175,6 +176,18 @@ done
 done
 $IP netns del rl-gen
 $IP netns del rl-dut
+
+# The in-kernel microbenchmark with selector rules, per recipe.
+for recipe in ${KBENCH_RECIPES:-}; do
+	dmesg -c >/dev/null
+	insmod $LIB/nf_ratelimit_exports.ko &&
+		insmod $LIB/nf_ratelimit_bench.ko sources="$KBENCH_RECIPE_SOURCES" \
+			decisions="${KBENCH_DECISIONS:-1048576}" recipe="$recipe" &&
+		dmesg | sed -n "s/.*nf_ratelimit_bench: \([a-z0-9]*\) \([0-9.]*\)\$/# bench-recipe: $recipe \1 \2/p"
+	dmesg | grep -i "nf_ratelimit_bench.*\(failed\|warn\|decisions met\)"
+	rmmod nf_ratelimit_bench 2>/dev/null
+	rmmod nf_ratelimit 2>/dev/null
+done
 
 # The in-kernel microbenchmark (kmod/tests/bench.c), against the build of the
 # module that exports what it calls.

@@ -153,6 +153,38 @@ def main():
                 "%.2f" % (cold / rht) if cold and rht else "-"))
         md.append("")
 
+    # Selectors: the in-kernel decision under -icount, so exact.
+    rec = {}
+    for path in glob.glob(os.path.join(build, "*.recipes")):
+        for line in open(path):
+            f = line.split()
+            if len(f) == 4:
+                rec.setdefault(f[1], {})[f[2]] = float(f[3])
+    if rec:
+        md.append("## Selectors: the decision with recipes 1 and 4\n")
+        md.append("kmod/tests/bench.c with `recipe=`, one vCPU under "
+                  "`qemu -icount shift=0` (so a guest ns is one instruction: "
+                  "exact), %s sources preloaded, the decision alone as the "
+                  "hook makes it, the packet's headers parsed anew each time "
+                  "where selector rules exist. *source*: the source rule "
+                  "0.0.0.0/0 alone (what every packet cost before selectors, "
+                  "no parse). *ssh*: README's recipe 1 (`proto tcp dport 22 "
+                  "syn`) besides it, a SYN to 22: one parse, two charges (its "
+                  "SSH entry, its source entry). *web*: recipe 4 (`proto tcp "
+                  "dport 80,443 syn`), a SYN to 443: the same. *other*: both "
+                  "recipes, a UDP datagram neither matches: one parse, one "
+                  "charge.\n" % (os.environ.get("BENCH_RECIPE_SOURCES", "1024")))
+        md.append("| rules and packet | hot instructions | cold instructions | cold x source |")
+        md.append("| --- | ---: | ---: | ---: |")
+        base = rec.get("source", {}).get("cold")
+        for r in ("source", "ssh", "web", "other"):
+            if r in rec:
+                cold = rec[r].get("cold")
+                md.append("| %s | %s | %s | %s |" % (
+                    r, rec[r].get("hot", "-"), cold if cold else "-",
+                    "%.2f" % (cold / base) if cold and base else "-"))
+        md.append("")
+
     uc = os.path.join(build, "ucount.csv")
     if os.path.exists(uc):
         md.append("## The algorithms alone\n")

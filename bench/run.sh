@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$top/.build/bench
 mkdir -p "$out"
-rm -f "$out"/*.rows "$out"/*.kbench
+rm -f "$out"/*.rows "$out"/*.kbench "$out"/*.recipes
 
 tools/install-deps.sh
 rel=$(tools/stock-kernel.sh linux-image-amd64)
@@ -49,6 +49,7 @@ bench_vm() {
 		-f "$kbench/nf_ratelimit_bench.ko" "${extra[@]}" "${progs[@]}" "$@"
 	sed -n "s/^# bench-row: /$name /p" "$out/$name/results.ktap" >"$out/$name.rows"
 	sed -n "s/^# bench-kbench: /$name /p" "$out/$name/results.ktap" >"$out/$name.kbench"
+	sed -n "s/^# bench-recipe: /$name /p" "$out/$name/results.ktap" >"$out/$name.recipes"
 }
 
 # Every variant passes every packet (RATE above what the VM can send, so no
@@ -68,6 +69,20 @@ COUNT=${BENCH_COUNT:-200000}
 THREADS=1
 REPEAT=1
 $common" -I
+
+# 1b. Selectors: the in-kernel decision under recipes 1 and 4, one vCPU
+#     under -icount, so instructions again.
+export BENCH_RECIPE_SOURCES=${BENCH_RECIPE_SOURCES:-1024}
+[ -n "${BENCH_NO_RECIPES:-}" ] || bench_vm recipes 1 "VARIANTS=
+SOURCES=
+ORDERS=
+COUNT=0
+THREADS=1
+REPEAT=1
+$common
+KBENCH_RECIPES=\"source ssh web other\"
+KBENCH_RECIPE_SOURCES=$BENCH_RECIPE_SOURCES
+KBENCH_DECISIONS=262144" -I
 
 # 2. Scaling: wall-clock packets per second on one vCPU, then on two with a
 #    pktgen thread each, three repeats of the variants in turn per boot

@@ -15,6 +15,16 @@
  *
  * as "nf_ratelimit_bench: NAME NS" lines.  Every decision passes: the rule
  * is 0.0.0.0/0 at 1G/s with a burst of 1M.
+ *
+ * @recipe adds selector rules at the same rate, and a real packet that the
+ * decision parses (pkt.c) as the hook would:
+ *
+ *   source  none: the source rule alone, nothing parsed (the default)
+ *   ssh     README's recipe 1, proto tcp dport 22 syn; a SYN to 22: parsed,
+ *           then charged twice (its SSH entry and its source entry)
+ *   web     recipe 4, proto tcp dport 80,443 syn; a SYN to 443, the same
+ *   other   recipes 1 and 4; a UDP datagram to port 9, which neither
+ *           matches: parsed, then charged once
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -26,7 +36,10 @@
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <linux/vmalloc.h>
+#include <net/ip.h>
 
 #include "../nf_ratelimit.h"
 #include "../rules.h"
@@ -44,14 +57,19 @@ static unsigned int decisions = 1 << 20;
 module_param(decisions, uint, 0444);
 MODULE_PARM_DESC(decisions, "Decisions per measurement (default 1M)");
 
+static char *recipe = "source";
+module_param(recipe, charp, 0444);
+MODULE_PARM_DESC(recipe, "source, ssh, web or other (default source)");
+
 static struct rl_table table;
 static struct rl_key *keys;
 static u32 *order;
+static struct sk_buff *skb;	/* the packet of @recipe; NULL: none */
 
 /* Charges keys[order[i % n]] @count times; returns the ns it took. */
 static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 {
-	struct rl_pkt_in pkt = { .parsed = true };
+	struct rl_pkt_in pkt = { .skb = skb, .parsed = !skb };
 	u64 start = ktime_get_ns();
 	u32 i = 0, done;
 
@@ -59,9 +77,11 @@ static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 		done = min_t(u32, count - i, RL_BENCH_BATCH);
 		local_bh_disable();
 		rcu_read_lock();
-		for (; done; done--, i++)
+		for (; done; done--, i++) {
+			pkt.parsed = !skb;	/* each packet parsed anew */
 			rl_table_charge(&table, &keys[ord[i % n]], &pkt, 60,
 					ktime_get_ns());
+		}
 		rcu_read_unlock();
 		local_bh_enable();
 		cond_resched();
@@ -170,6 +190,71 @@ out:
 	return ns;
 }
 
+/* An IPv4 packet to 192.0.2.99 from 100.64.0.0: TCP @flags or UDP to @port. */
+static struct sk_buff *make_packet(u8 proto, u16 port, bool syn)
+{
+	struct sk_buff *s = alloc_skb(128, GFP_KERNEL);
+	struct iphdr *iph;
+
+	if (!s)
+		return NULL;
+	skb_reset_network_header(s);
+	iph = skb_put_zero(s, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->protocol = proto;
+	iph->saddr = htonl(0x64400000);
+	iph->daddr = htonl(0xc0000263);
+	if (proto == IPPROTO_TCP) {
+		struct tcphdr *th = skb_put_zero(s, sizeof(*th));
+
+		th->dest = htons(port);
+		th->doff = 5;
+		th->syn = syn;
+	} else {
+		struct udphdr *uh = skb_put_zero(s, sizeof(*uh));
+
+		uh->dest = htons(port);
+	}
+	iph->tot_len = htons(s->len);
+	return s;
+}
+
+/* The rules of @recipe besides the source rule; the number put in @r. */
+static int recipe_rules(struct rl_rule *r, const struct rl_rule *source)
+{
+	static const struct rl_sel ssh = {
+		.proto = IPPROTO_TCP, .flags = RL_SEL_SYN, .nports = 1,
+		.ports = { { 22, 22 } },
+	};
+	static const struct rl_sel web = {
+		.proto = IPPROTO_TCP, .flags = RL_SEL_SYN, .nports = 2,
+		.ports = { { 80, 80 }, { 443, 443 } },
+	};
+	int n = 0;
+
+	if (!strcmp(recipe, "ssh") || !strcmp(recipe, "other")) {
+		r[n] = *source;
+		r[n++].sel = ssh;
+		skb = make_packet(IPPROTO_TCP, 22, true);
+	}
+	if (!strcmp(recipe, "web") || !strcmp(recipe, "other")) {
+		r[n] = *source;
+		r[n++].sel = web;
+		kfree_skb(skb);
+		skb = make_packet(IPPROTO_TCP, 443, true);
+	}
+	if (!strcmp(recipe, "other")) {
+		kfree_skb(skb);
+		skb = make_packet(IPPROTO_UDP, 9, false);
+	}
+	if (n && !skb)
+		return -ENOMEM;
+	if (!n && strcmp(recipe, "source"))
+		return -EINVAL;
+	return n;
+}
+
 static void report(const char *name, u64 ns, u32 count)
 {
 	/* Whole ns and tenths, without floating point. */
@@ -182,16 +267,16 @@ static int __init bench_init(void)
 {
 	struct rl_table_cfg cfg = {
 		.buckets = 1 << 24,
-		.limits = { .max_entries = sources },
+		/* A source has an entry per rule it is charged under. */
+		.limits = { .max_entries = 2 * sources },
 	};
-	struct rl_rule rule = {
-		.action = NF_RL_ACTION_LIMIT,
-		.agg_prefix = 32,
+	struct rl_rule rules[3] = {
+		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = 32 },
 	};
 	struct rl_ruleset *rs;
 	struct rl_stats st;
 	const char *msg = "";
-	int err = -ENOMEM;
+	int err = -ENOMEM, n;
 	u32 i;
 
 	if (sources < 2 * RL_BENCH_HOT || !decisions)
@@ -211,12 +296,18 @@ static int __init bench_init(void)
 		swap(order[i], order[j]);
 	}
 
-	rl_hook_build_key4(&rule.match, 0, 0);
-	err = rl_algo_rate_init(&rule.rate, 1000000000, NSEC_PER_SEC, 1000000,
+	rl_hook_build_key4(&rules[0].match, 0, 0);
+	err = rl_algo_rate_init(&rules[0].rate, 1000000000, NSEC_PER_SEC, 1000000,
 				NF_RL_UNIT_PACKETS, &msg);
 	if (err)
 		goto free_arrays;
-	rs = rl_rules_build(&rule, 1, &msg);
+	n = recipe_rules(&rules[1], &rules[0]);
+	if (n < 0) {
+		err = n;
+		msg = "recipe must be source, ssh, web or other";
+		goto free_arrays;
+	}
+	rs = rl_rules_build(rules, 1 + n, &msg);
 	if (IS_ERR(rs)) {
 		err = PTR_ERR(rs);
 		goto free_arrays;
@@ -242,6 +333,7 @@ static int __init bench_init(void)
 free_arrays:
 	if (err)
 		pr_err("setup failed: %d %s\n", err, msg);
+	kfree_skb(skb);
 	kvfree(order);
 	kvfree(keys);
 	return err;
