@@ -22,6 +22,8 @@
 #include "netlink.h"
 #include "rules.h"
 
+#define RL_PORTS_LEN(n)	((n) * sizeof(struct nf_rl_port_range))
+
 const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
 	[NF_RL_A_RULE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[NF_RL_A_RULE_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
@@ -33,8 +35,8 @@ const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
 	[NF_RL_A_RULE_ALGO] = NLA_POLICY_MAX(NLA_U32, __NF_RL_ALGO_MAX - 1),
 	[NF_RL_A_RULE_UNIT] = NLA_POLICY_MAX(NLA_U32, __NF_RL_UNIT_MAX - 1),
 	[NF_RL_A_RULE_PROTO] = NLA_POLICY_MIN(NLA_U8, 1),
-	[NF_RL_A_RULE_DPORTS] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(struct nf_rl_port_range),
-						 NF_RL_PORT_RANGES_MAX * sizeof(struct nf_rl_port_range)),
+	[NF_RL_A_RULE_DPORTS] = NLA_POLICY_RANGE(NLA_BINARY, RL_PORTS_LEN(1),
+						 RL_PORTS_LEN(NF_RL_PORT_RANGES_MAX)),
 	[NF_RL_A_RULE_SYN] = { .type = NLA_FLAG },
 	[NF_RL_A_RULE_ICMP_TYPES] = NLA_POLICY_RANGE(NLA_BINARY, 1, NF_RL_ICMP_TYPES_MAX),
 	[NF_RL_A_RULE_IIF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },

@@ -37,9 +37,11 @@ static const struct rl_sel nd6 = {
 };
 
 static const struct rl_sel udp_any = { .proto = IPPROTO_UDP };
+
 static const struct rl_sel udp_per_port = {
 	.proto = IPPROTO_UDP, .flags = RL_SEL_PER_PORT,
 };
+
 static const struct rl_sel on_eth0 = { .iif = "eth0" };
 static const struct rl_sel on_eth_any = { .iif = "eth+" };
 
@@ -48,51 +50,49 @@ static const struct rl_sel on_eth_any = { .iif = "eth+" };
 #define P RL_PKT_PROTO
 #define PP (RL_PKT_PROTO | RL_PKT_PORTS)
 
-static void refused(struct kunit *test, struct rl_sel sel, u8 family,
-		    const char *why)
-{
-	const char *msg = NULL;
-
-	KUNIT_EXPECT_EQ_MSG(test, rl_sel_check(&sel, family, &msg), -EINVAL,
-			    "%s", why);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, msg, "%s", why);
-}
+static const struct {
+	const char *why;
+	u8 family;
+	struct rl_sel sel;
+} refusals[] = {
+	{ "ports without a protocol", NFPROTO_IPV4,
+	  { .nports = 1, .ports = { { 22, 22 } } } },
+	{ "ports of ICMP", NFPROTO_IPV4,
+	  { .proto = IPPROTO_ICMP, .nports = 1, .ports = { { 22, 22 } } } },
+	{ "syn of UDP", NFPROTO_IPV4, { .proto = IPPROTO_UDP, .flags = RL_SEL_SYN } },
+	{ "per-port of ICMP", NFPROTO_IPV4,
+	  { .proto = IPPROTO_ICMP, .flags = RL_SEL_PER_PORT } },
+	{ "ICMP types of TCP", NFPROTO_IPV4, { .proto = IPPROTO_TCP, .ntypes = 1 } },
+	{ "icmpv6 on an IPv4 rule", NFPROTO_IPV4,
+	  { .proto = IPPROTO_ICMPV6, .ntypes = 1, .types = { 135 } } },
+	{ "icmp on an IPv6 rule", NFPROTO_IPV6,
+	  { .proto = IPPROTO_ICMP, .ntypes = 1, .types = { ICMP_ECHO } } },
+	{ "a range that ends before it starts", NFPROTO_IPV4,
+	  { .proto = IPPROTO_TCP, .nports = 1, .ports = { { 90, 80 } } } },
+	{ "overlapping ranges", NFPROTO_IPV4,
+	  { .proto = IPPROTO_TCP, .nports = 2, .ports = { { 80, 90 }, { 85, 85 } } } },
+	{ "more ranges than fit", NFPROTO_IPV4, { .proto = IPPROTO_TCP, .nports = 9 } },
+	{ "a type twice", NFPROTO_IPV4,
+	  { .proto = IPPROTO_ICMP, .ntypes = 2, .types = { 8, 8 } } },
+	{ "a range past the count", NFPROTO_IPV4,
+	  { .proto = IPPROTO_TCP, .nports = 1, .ports = { { 1, 1 }, { 2, 2 } } } },
+	{ "an interface name with a slash", NFPROTO_IPV4, { .iif = "a/b" } },
+	{ "an interface name of ..", NFPROTO_IPV4, { .iif = ".." } },
+	{ "an unknown flag", NFPROTO_IPV4, { .proto = IPPROTO_TCP, .flags = BIT(7) } },
+};
 
 static void selectors_that_cannot_match_are_refused(struct kunit *test)
 {
-	refused(test, (struct rl_sel){ .nports = 1, .ports = { { 22, 22 } } },
-		NFPROTO_IPV4, "ports without a protocol");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_ICMP, .nports = 1,
-				       .ports = { { 22, 22 } } },
-		NFPROTO_IPV4, "ports of ICMP");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_UDP, .flags = RL_SEL_SYN },
-		NFPROTO_IPV4, "syn of UDP");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_ICMP, .flags = RL_SEL_PER_PORT },
-		NFPROTO_IPV4, "per-port of ICMP");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .ntypes = 1 },
-		NFPROTO_IPV4, "ICMP types of TCP");
-	refused(test, nd6, NFPROTO_IPV4, "icmpv6 on an IPv4 rule");
-	refused(test, echo4, NFPROTO_IPV6, "icmp on an IPv6 rule");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .nports = 1,
-				       .ports = { { 90, 80 } } },
-		NFPROTO_IPV4, "a range that ends before it starts");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .nports = 2,
-				       .ports = { { 80, 90 }, { 85, 85 } } },
-		NFPROTO_IPV4, "overlapping ranges");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .nports = 9 },
-		NFPROTO_IPV4, "more ranges than fit");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_ICMP, .ntypes = 2,
-				       .types = { 8, 8 } },
-		NFPROTO_IPV4, "a type twice");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .nports = 1,
-				       .ports = { { 1, 1 }, { 2, 2 } } },
-		NFPROTO_IPV4, "a range past the count");
-	refused(test, (struct rl_sel){ .iif = "a/b" }, NFPROTO_IPV4,
-		"an interface name with a slash");
-	refused(test, (struct rl_sel){ .iif = ".." }, NFPROTO_IPV4,
-		"an interface name of ..");
-	refused(test, (struct rl_sel){ .proto = IPPROTO_TCP, .flags = BIT(7) },
-		NFPROTO_IPV4, "an unknown flag");
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(refusals); i++) {
+		struct rl_sel sel = refusals[i].sel;
+		const char *msg = NULL;
+
+		KUNIT_EXPECT_EQ_MSG(test, rl_sel_check(&sel, refusals[i].family, &msg),
+				    -EINVAL, "%s", refusals[i].why);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, msg, "%s", refusals[i].why);
+	}
 }
 
 static void equal_selectors_are_made_byte_for_byte_equal(struct kunit *test)

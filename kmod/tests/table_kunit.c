@@ -653,7 +653,6 @@ static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, passed, 6);
 }
 
-
 /* A rule with a selector, checked as the netlink code checks it. */
 static struct rl_rule sel_rule(struct kunit *test, struct rl_rule r,
 			       struct rl_sel sel)

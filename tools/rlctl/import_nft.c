@@ -114,7 +114,7 @@ static int syn_flags(char **tok, int n, int i)
 static int sel_match(char **tok, int n, int i, struct nft_sel *sel)
 {
 	const char *t = tok[i];
-	int j = i + 2, k;
+	int j = i + 2;
 
 	if (i + 2 >= n)
 		return 0;
@@ -125,7 +125,8 @@ static int sel_match(char **tok, int n, int i, struct nft_sel *sel)
 		return j - i;
 	}
 	if (!strcmp(t, "tcp") && !strcmp(tok[i + 1], "flags")) {
-		k = syn_flags(tok, n, i + 2);
+		int k = syn_flags(tok, n, i + 2);
+
 		if (!k)
 			return 0;
 		snprintf(sel->proto, sizeof(sel->proto), "tcp");

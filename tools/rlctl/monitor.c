@@ -38,8 +38,9 @@ static void parse_event(const struct nlattr *nest, struct event *ev)
 
 		switch (mnl_attr_get_type(a)) {
 		case NF_RL_A_EVENT_RULE_SEL:
-			mnl_attr_for_each_nested(s, a)
+			mnl_attr_for_each_nested(s, a) {
 				rl_nl_parse_sel(s, &ev->sel);
+			}
 			break;
 		case NF_RL_A_EVENT_PORT: ev->port = rl_nl_uint(a); break;
 		case NF_RL_A_EVENT_TYPE: ev->type = rl_nl_uint(a); break;

@@ -76,7 +76,7 @@ int rl_sel_parse_proto(const char *s, uint8_t *proto)
 /* "22", "80,443", "1000-2000,3000": at most NF_RL_PORT_RANGES_MAX parts. */
 int rl_sel_parse_ports(const char *s, struct rl_sel_spec *sel)
 {
-	char buf[128], *part, *save, *dash;
+	char buf[128], *part, *save;
 	uint32_t lo, hi;
 	uint8_t n = 0;
 
@@ -84,9 +84,10 @@ int rl_sel_parse_ports(const char *s, struct rl_sel_spec *sel)
 		return -EINVAL;
 	strcpy(buf, s);
 	for (part = strtok_r(buf, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(part, '-');
+
 		if (n == NF_RL_PORT_RANGES_MAX)
 			return -EINVAL;
-		dash = strchr(part, '-');
 		if (dash)
 			*dash = '\0';
 		if (rl_parse_u32(part, 65535, &lo))
@@ -281,10 +282,10 @@ static void format_list(const struct rl_sel_spec *sel, int family, bool ports,
 	buf[0] = '\0';
 	for (i = 0; i < count && n < len; i++) {
 		const char *sep = i ? "," : "";
-		const char *name;
 
 		if (!ports) {
-			name = type_name(sel->types[i], family);
+			const char *name = type_name(sel->types[i], family);
+
 			if (name)
 				n += snprintf(buf + n, len - n, "%s%s", sep, name);
 			else
