@@ -16,6 +16,7 @@
 #include <linux/inet.h>
 #include <linux/net.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <net/net_namespace.h>
 
 #include "nf_ratelimit.h"
@@ -40,12 +41,22 @@ static void key_text(char *buf, const struct rl_key *k)
  */
 void rl_log_event(const struct rl_net *rn, const struct rl_event *ev)
 {
-	char source[RL_KEY_TEXT], rule[RL_KEY_TEXT];
+	char source[RL_KEY_TEXT + 12], rule[RL_KEY_TEXT + RL_SEL_TEXT];
+	int n;
 
 	if (!READ_ONCE(rn->table.cfg.limits.log) || !net_ratelimit())
 		return;
 	key_text(source, &ev->source);
 	key_text(rule, &ev->rule);
+	/* A selector rule's source: "SOURCE[ port P] ... by rule PREFIX SEL". */
+	if (!rl_sel_is_source(ev->sel)) {
+		if (ev->sel->flags & RL_SEL_PER_PORT)
+			scnprintf(source + strlen(source), 12, " port %u",
+				  ev->source.port);
+		n = strlen(rule);
+		rule[n++] = ' ';
+		rl_sel_format(rule + n, sizeof(rule) - n, ev->sel);
+	}
 	if (net_eq(rn->net, &init_net))
 		pr_info("%s %s by rule %s, %llu dropped\n", source,
 			ev->type == NF_RL_EVENT_LIMITED ? "limited" : "released",

@@ -68,7 +68,7 @@ static void show_key(struct seq_file *seq, const struct rl_key *k)
 /* A selector as one column: rl_sel_format()'s word. */
 static void show_sel(struct seq_file *seq, const struct rl_sel *sel)
 {
-	char buf[192];
+	char buf[RL_SEL_TEXT];
 
 	rl_sel_format(buf, sizeof(buf), sel);
 	seq_puts(seq, buf);

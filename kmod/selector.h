@@ -42,6 +42,9 @@ struct rl_pkt_in {
 	struct rl_pkt facts;
 };
 
+/* rl_sel_format()'s longest word, nul included: ports, syn, iif, per-port. */
+#define RL_SEL_TEXT	160
+
 static inline bool rl_sel_is_source(const struct rl_sel *sel)
 {
 	return !memchr_inv(sel, 0, sizeof(*sel));

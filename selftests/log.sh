@@ -18,7 +18,7 @@ logged() { kernel_log "$since" | grep -q "nf_ratelimit: $1"; }
 require
 [ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 10
+ktap_header 11
 
 load log=2 2>/dev/null
 ktap_result $((! $?)) "log=2 is refused at load"
@@ -26,12 +26,14 @@ load rate=1/minute burst=1 log=1 || exit $KSFT_FAIL
 setup_topology || exit $KSFT_FAIL
 inum=$(ip netns exec $DST readlink /proc/self/ns/net | tr -dc 0-9)
 rl rule add 198.18.3.0/24 rate 100/second burst 2 || exit $KSFT_FAIL
+rl rule add 198.18.4.0/24 proto udp dport 9000 per-port rate 1/minute burst 1 || exit $KSFT_FAIL
 
 check "log=1 shows in rlctl status" status_says_log on
 
 since=$(uptime_s)
 flood "$TMP/f" -d $DST4 -s 198.18.3.1 -c 5 -r 10000
 flood "$TMP/f" -d $DST6 -s 2001:db8:5::1 -c 3 -r 10000
+flood "$TMP/f" -d $DST4 -s 198.18.4.1 -c 3 -r 10000
 sleep 0.2	# the /24's bucket refills in 20 ms: the next packet releases it
 flood "$TMP/f" -d $DST4 -s 198.18.3.1 -c 1
 sleep 0.5
@@ -44,6 +46,8 @@ check "released: with all its drops" grep -Eq \
 	"nf_ratelimit: 198\\.18\\.3\\.1/32 released by rule 198\\.18\\.3\\.0/24, $dropped dropped, netns $inum\$" "$TMP/log"
 check "IPv6: the source's /64 under ::/0" grep -Eq \
 	"nf_ratelimit: 2001:db8:5::/64 limited by rule ::/0, [1-9][0-9]* dropped, netns $inum\$" "$TMP/log"
+check "a selector rule: the source's port, the rule's selector" grep -Eq \
+	"nf_ratelimit: 198\\.18\\.4\\.1/32 port 9000 limited by rule 198\\.18\\.4\\.0/24 proto=udp;dport=9000;per-port, [1-9][0-9]* dropped, netns $inum\$" "$TMP/log"
 
 rl set log off
 check "set log off shows in rlctl save" save_says_log off

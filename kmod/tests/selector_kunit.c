@@ -399,6 +399,23 @@ static void selectors_are_written_as_one_word(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "-");
 }
 
+/* The longest selector fits RL_SEL_TEXT, which the log and /proc use. */
+static void the_longest_selector_fits_its_buffer(struct kunit *test)
+{
+	struct rl_sel sel = {
+		.proto = IPPROTO_UDPLITE, .flags = RL_SEL_PER_PORT, .nports = 8,
+		.iif = "abcdefghijklmn+",
+	};
+	char buf[RL_SEL_TEXT + 1];
+	const char *msg;
+	int i;
+
+	for (i = 0; i < 8; i++)	/* eight ranges of five digits on both ends */
+		sel.ports[i] = (struct nf_rl_port_range){ 10000 + 2 * i, 10001 + 2 * i };
+	KUNIT_ASSERT_EQ(test, rl_sel_check(&sel, NFPROTO_IPV4, &msg), 0);
+	KUNIT_EXPECT_LT(test, rl_sel_format(buf, sizeof(buf), &sel), RL_SEL_TEXT - 1);
+}
+
 static struct kunit_case selector_test_cases[] = {
 	KUNIT_CASE(selectors_that_cannot_match_are_refused),
 	KUNIT_CASE(equal_selectors_are_made_byte_for_byte_equal),
@@ -407,6 +424,7 @@ static struct kunit_case selector_test_cases[] = {
 	KUNIT_CASE(too_many_selectors_are_refused),
 	KUNIT_CASE(a_prefix_may_have_one_rule_per_selector),
 	KUNIT_CASE(selectors_are_written_as_one_word),
+	KUNIT_CASE(the_longest_selector_fits_its_buffer),
 	{}
 };
 
