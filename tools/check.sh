@@ -14,7 +14,7 @@
 #  4. the debug kernel: lint (sparse, checkpatch --strict, cppcheck), then
 #     boot it: KUnit, selftests, KASAN/lockdep/kmemleak checks of its log;
 #  5. print the stress scenarios' table (also in .build/results/stress.md),
-#     every result, and "N passed, M failed, K skipped".
+#     every result, "K skipped", and the closing line "N passed, M failed".
 #
 # NF_RL_TESTS="a.sh b.sh" limits the selftests; NF_RL_KERNELS="stock debug"
 # (any of stock, stock612, rt612, debug) limits the kernels.
@@ -87,7 +87,8 @@ tests_for() {
 # Besides veth, the guest gets nf_tables and nft: guest_run.sh keeps a base
 # chain in the initial namespace so that netfilter's static keys stay on;
 # nfqueue.sh queues with them (nft_queue, nfnetlink_queue); import.sh also
-# uses them, nft_limit, and iptables-legacy with hashlimit.
+# uses them, nft_limit, and iptables-legacy with hashlimit, tcp/udp and
+# multiport matches (the recipes' original rules).
 distro() {
 	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft)
 	rel=$(tools/stock-kernel.sh "$2")
@@ -95,7 +96,7 @@ distro() {
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
 	# In load order, as the host's modules.dep for that kernel says.
 	for ko in $(for m in veth nf_tables nft_limit nft_queue nfnetlink_queue \
-			iptable_filter xt_hashlimit xt_tcpudp; do
+			iptable_filter xt_hashlimit xt_tcpudp xt_multiport; do
 			modprobe -S "$rel" --show-depends "$m"
 		done |
 			awk '$1 == "insmod" && !seen[$2]++ { print $2 }'); do
@@ -107,7 +108,7 @@ distro() {
 		extra+=(-x "$ko")
 	done
 	progs+=(-p /usr/sbin/xtables-legacy-multi)
-	for so in libxt_hashlimit libxt_standard libxt_udp libxt_tcp; do
+	for so in libxt_hashlimit libxt_standard libxt_udp libxt_tcp libxt_multiport; do
 		progs+=(-p "/usr/lib/x86_64-linux-gnu/xtables/$so.so")
 	done
 	step "VM: $rel, selftests"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Count the top-level test points of KTAP results and print them, then the
-# closing line CI reads: "N passed, M failed, K skipped".
+# Count the top-level test points of KTAP results and print them, then
+# "K skipped" and the plain closing line CI reads: "N passed, M failed".
 #
 # CI keeps only the tail of a run's output, so the failed points are printed
 # once more just above the closing line, each with the diagnostic lines its
@@ -37,5 +37,6 @@ if [ "$fail" -gt 0 ]; then
 	printf '%s\n' "${failures[@]}"
 	echo
 fi
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$skip skipped"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
