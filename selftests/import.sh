@@ -127,16 +127,20 @@ same_shares() {
 		END { exit bad }'
 }
 
-# converted NAME: apply $TMP/NAME.conf and run the traffic through the module.
+# converted NAME: apply $TMP/NAME.conf and run the traffic through the module,
+# then put the configuration the module loaded with back and forget every
+# source: the next rule set's original run must not also cross these limits,
+# nor its conversion find buckets this run emptied.
 converted() {
 	in_dst "$RLCTL" apply -f "$TMP/$1.conf" || return 1
 	traffic "$1.nf_ratelimit"
 	recipes "$1.nf_ratelimit"
-	in_dst "$RLCTL" flush
+	in_dst "$RLCTL" apply -f "$TMP/loaded.conf" && in_dst "$RLCTL" flush
 }
 
 load rate=0 || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
+in_dst "$RLCTL" save >"$TMP/loaded.conf" || exit $KSFT_FAIL
 
 # --- iptables -----------------------------------------------------------
 in_dst "$IPT" iptables-restore <<EOF
