@@ -48,8 +48,11 @@ static hsiphash_key_t hash_key __read_mostly;
  * load and the per-table part is rhashtable's own random seed, which it also
  * renews on every rehash.  Both go through hsiphash, so neither the bucket
  * nor collisions can be predicted from outside.  An IPv4 key's other twelve
- * address bytes are zero: hashing the four words that vary costs two
- * SipHash compressions fewer than the whole key.
+ * address bytes are zero: hashing the three words that vary costs two
+ * SipHash compressions fewer than the whole key.  Its port (0 but in a
+ * per-port rule's entries) goes into the seed word: the inputs of two keys
+ * still differ whenever the keys do, and a source rule's packet hashes three
+ * words, as it did before ports existed.
  */
 static u32 key_hash6(const struct rl_key *k, u32 seed)
 {
@@ -68,8 +71,8 @@ static u32 key_hash(const void *data, u32 len, u32 seed)
 	const struct rl_key *k = data;
 
 	if (k->family == NFPROTO_IPV4)
-		return hsiphash_4u32(seed, (__force u32)k->addr.v4, k->tail,
-				     k->port, &hash_key);
+		return hsiphash_3u32(seed ^ k->port, (__force u32)k->addr.v4,
+				     k->tail, &hash_key);
 	return key_hash6(k, seed);
 }
 
