@@ -680,38 +680,38 @@ static struct rl_pkt_in tcp_pkt(u16 dport, bool syn)
 	};
 }
 
+/* How many of @n TCP segments to @dport, SYNs or not, from @k pass at T0. */
+static int tcp_passed(struct rl_table *t, const struct rl_key *k, u16 dport,
+		      bool syn, int n)
+{
+	struct rl_pkt_in p;
+	int passed = 0;
+
+	while (n--) {
+		p = tcp_pkt(dport, syn);
+		passed += charge_pkt(t, k, &p, 60, T0);
+	}
+	return passed;
+}
+
 /* README, Selectors, row 1: a broad source rule does not lift the SSH limit. */
 static void ssh_syns_are_held_to_their_limit_under_a_broad_source_rule(struct kunit *test)
 {
 	struct rl_rule rules[2];
 	struct rl_table *t;
-	struct rl_pkt_in p;
 	struct rl_key k;
-	int i, passed = 0;
 
 	rules[0] = limit_rule(test, NFPROTO_IPV4, 0xcb007100, 24, 32, 100, 100);
 	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 5),
 			    ssh_syn);
 	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
 	v4key(&k, 0xcb007105);
-	for (i = 0; i < 20; i++) {
-		p = tcp_pkt(22, true);
-		passed += charge_pkt(t, &k, &p, 60, T0);
-	}
-	KUNIT_EXPECT_EQ(test, passed, 5);
+	KUNIT_EXPECT_EQ(test, tcp_passed(t, &k, 22, true, 20), 5);
 	/* The established session is held only by the source rule. */
-	for (i = passed = 0; i < 50; i++) {
-		p = tcp_pkt(22, false);
-		passed += charge_pkt(t, &k, &p, 60, T0);
-	}
-	KUNIT_EXPECT_EQ(test, passed, 50);
+	KUNIT_EXPECT_EQ(test, tcp_passed(t, &k, 22, false, 50), 50);
 	/* A source outside the /24 has only the SSH limit. */
 	v4key(&k, 0x0a000001);
-	for (i = passed = 0; i < 20; i++) {
-		p = tcp_pkt(22, true);
-		passed += charge_pkt(t, &k, &p, 60, T0);
-	}
-	KUNIT_EXPECT_EQ(test, passed, 5);
+	KUNIT_EXPECT_EQ(test, tcp_passed(t, &k, 22, true, 20), 5);
 }
 
 /* Row 2: a packet the selector drops does not use up its source's allowance. */
@@ -719,26 +719,16 @@ static void a_packet_dropped_for_its_selector_is_not_charged_to_its_source(struc
 {
 	struct rl_rule rules[2];
 	struct rl_table *t;
-	struct rl_pkt_in p;
 	struct rl_key k;
-	int i, passed = 0;
 
 	rules[0] = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 3);
 	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1),
 			    ssh_syn);
 	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
 	v4key(&k, 0x0a000001);
-	for (i = 0; i < 3; i++) {
-		p = tcp_pkt(22, true);
-		passed += charge_pkt(t, &k, &p, 60, T0);
-	}
-	KUNIT_EXPECT_EQ(test, passed, 1);
+	KUNIT_EXPECT_EQ(test, tcp_passed(t, &k, 22, true, 3), 1);
 	/* Two of the source's three left. */
-	for (i = passed = 0; i < 5; i++) {
-		p = tcp_pkt(80, false);
-		passed += charge_pkt(t, &k, &p, 60, T0);
-	}
-	KUNIT_EXPECT_EQ(test, passed, 2);
+	KUNIT_EXPECT_EQ(test, tcp_passed(t, &k, 80, false, 5), 2);
 }
 
 /* Row 3: an allow with a selector exempts its packets from every limit. */
