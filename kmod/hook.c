@@ -66,9 +66,10 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
  * source limited to 10M/s with a small burst would be refilled only once a
  * tick and held far below its rate.
  */
-static unsigned int verdict(struct rl_net *rn, const struct rl_key *key,
-			    const struct sk_buff *skb,
-			    const struct nf_hook_state *state)
+static __always_inline unsigned int verdict(struct rl_net *rn,
+					    const struct rl_key *key,
+					    const struct sk_buff *skb,
+					    const struct nf_hook_state *state)
 {
 	/* Parsed only if a selector rule needs it (selector.c). */
 	struct rl_pkt_in pkt = {

@@ -244,6 +244,9 @@ static int make_groups(struct rl_ruleset *rs, const struct rl_rule **sorted)
 				return -ENOMEM;
 			lstart = k;
 		}
+		/* The default configuration: one /0 source rule decides all. */
+		if (!g->id && g->nlevels == 1 && !g->levels[0].len)
+			rs->everyone[f] = g->levels[0].rules[0];
 	}
 	return 0;
 }
@@ -364,9 +367,13 @@ static const struct rl_rule *level_find(const struct rl_rule_level *lvl,
 	return NULL;
 }
 
-/* The longest rule of @g no longer than @src's prefix that covers it. */
-static const struct rl_rule *group_match(const struct rl_rule_group *g,
-					 const struct rl_key *src)
+/*
+ * The longest rule of @g no longer than @src's prefix that covers it.
+ * Inlined into both callers so that a source-only packet pays no call more
+ * than before selectors existed (make bench).
+ */
+static __always_inline const struct rl_rule *
+group_match(const struct rl_rule_group *g, const struct rl_key *src)
 {
 	u32 l;
 
@@ -395,6 +402,9 @@ static const struct rl_rule_group *find_group(const struct rl_ruleset *rs,
 	int f = family_index(family);
 	u32 lo = 0, hi = rs->ngroups[f];
 
+	/* Source rules' group, id 0, sorts first: the packet path's case. */
+	if (!id)
+		return hi && !rs->groups[f][0].id ? &rs->groups[f][0] : NULL;
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 		u16 gid = rs->groups[f][mid].id;

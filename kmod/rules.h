@@ -2,6 +2,7 @@
 #ifndef _NF_RL_RULES_H
 #define _NF_RL_RULES_H
 
+#include <linux/netfilter.h>
 #include <linux/rcupdate.h>
 
 #include "bucket.h"
@@ -55,6 +56,8 @@ struct rl_ruleset {
 	u32 nrules;			/* rules[] is in address order */
 	u32 ngroups[2];			/* [0] IPv4, [1] IPv6 */
 	u32 nselectors[2];		/* groups that are not source rules */
+	/* The family's /0 source rule if it is its only source rule. */
+	const struct rl_rule *everyone[2];
 	struct rl_rule_group *groups[2];
 	struct rl_rule rules[];
 };
@@ -70,6 +73,25 @@ const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,
 const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
 				    const struct rl_key *match,
 				    const struct rl_sel *sel);
+/**
+ * rl_rules_match_source() - rl_rules_match() for a packet's source
+ * @rs: rule set, under RCU or owned
+ * @src: a source as a full-length key, of no selector
+ *
+ * The packet path's entry: where a /0 rule is the family's only source rule,
+ * as in the default configuration, that pointer is the answer, with no call.
+ *
+ * Context: any.
+ * Return: the rule, or NULL if none covers @src.
+ */
+static inline const struct rl_rule *
+rl_rules_match_source(const struct rl_ruleset *rs, const struct rl_key *src)
+{
+	const struct rl_rule *r = rs->everyone[src->family == NFPROTO_IPV6];
+
+	return r ?: rl_rules_match(rs, src);
+}
+
 unsigned int rl_rules_match_packet(const struct rl_ruleset *rs,
 				   const struct rl_key *src,
 				   struct rl_pkt_in *pkt,

@@ -76,7 +76,13 @@ static u32 key_hash(const void *data, u32 len, u32 seed)
 	return key_hash6(k, seed);
 }
 
-static int key_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+/*
+ * Always inlined into rhashtable_lookup(): once the key grew a port word the
+ * compiler called it instead, with the argument on the stack and a stack
+ * protector around the lookup, some 30 instructions a packet (make bench).
+ */
+static __always_inline int key_cmp(struct rhashtable_compare_arg *arg,
+				   const void *obj)
 {
 	const struct rl_entry *e = obj;
 
@@ -178,7 +184,8 @@ enum {
  * dropped and dry_run_dropped count every packet; allowed and denied say how
  * many of them a rule decided without a bucket.
  */
-static bool account(struct rl_table *t, bool conforms, unsigned int why)
+static __always_inline bool account(struct rl_table *t, bool conforms,
+				    unsigned int why)
 {
 	struct rl_pcpu_stats *s = this_cpu_ptr(t->stats);
 	bool dry_run = READ_ONCE(t->cfg.limits.dry_run);
@@ -241,11 +248,14 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
  * state of each algorithm is never started afresh.
  *
  * Returns whether the packet conforms; *why gains why it did or did not
- * beyond its bucket's verdict.
+ * beyond its bucket's verdict.  Inlined into both its callers: out of line
+ * (the compiler's choice once there were two) it cost a source-only packet
+ * a call, a frame and its spills, which make bench counted.
  */
-static bool charge_entry(struct rl_table *t, const struct rl_key *key,
-			 const struct rl_rule *rule, u64 now, u64 amount,
-			 unsigned int *why)
+static __always_inline bool charge_entry(struct rl_table *t,
+					 const struct rl_key *key,
+					 const struct rl_rule *rule, u64 now,
+					 u64 amount, unsigned int *why)
 {
 	const struct rl_algo_ops *ops = rl_algo_get(rule->algo);
 	const struct rl_rate *rate = &rule->rate;
@@ -380,7 +390,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 	lockdep_assert_in_softirq();
 	if (unlikely(rs->nselectors[src->family == NFPROTO_IPV6]))
 		return charge_packet(t, rs, src, pkt, len, now);
-	rule = rl_rules_match(rs, src);
+	rule = rl_rules_match_source(rs, src);
 	if (!rule || rule->action == NF_RL_ACTION_ALLOW)
 		return account(t, true, RL_WHY_RULE);
 	if (rule->action == NF_RL_ACTION_DENY)

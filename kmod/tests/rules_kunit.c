@@ -45,7 +45,7 @@ static struct rl_ruleset *build(struct kunit *test, const struct rl_rule *r, u32
 /* Index of the matching rule in the set (which is in address order), or -1. */
 static int match_index(const struct rl_ruleset *rs, const struct rl_key *src)
 {
-	const struct rl_rule *r = rl_rules_match(rs, src);
+	const struct rl_rule *r = rl_rules_match_source(rs, src);
 
 	return r ? (int)(r - rs->rules) : -1;
 }
@@ -233,6 +233,44 @@ static void empty_set_matches_nothing(struct kunit *test)
 	rl_rules_free(rs);
 }
 
+/*
+ * The packet path's shortcut: a /0 rule alone among its family's source
+ * rules answers for every source without a lookup; any other source rule
+ * beside it, or none, and the lookup decides as always.
+ */
+static void a_lone_default_rule_answers_every_source(struct kunit *test)
+{
+	struct rl_rule r[3] = {
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		rule4(0x0a000000, 8, NF_RL_ACTION_ALLOW),
+	};
+	struct rl_ruleset *rs;
+	struct in6_addr a6 = { .s6_addr = { 0x20, 0x01, [15] = 1 } };
+	struct rl_key k, k6;
+
+	/* A selector rule beside the /0 source rule leaves the shortcut. */
+	r[1].sel.proto = IPPROTO_TCP;
+	rs = build(test, r, 2);
+	src4(&k, 0x0a000001);
+	rl_hook_build_key6(&k6, &a6, 128);
+	KUNIT_EXPECT_PTR_EQ(test, rl_rules_match_source(rs, &k),
+			    rl_rules_match(rs, &k));
+	KUNIT_EXPECT_EQ(test, rl_rules_match_source(rs, &k)->match.sel, 0);
+	KUNIT_EXPECT_NULL(test, rl_rules_match_source(rs, &k6));
+	rl_rules_free(rs);
+
+	/* A longer source rule: its sources get it, the others the /0. */
+	r[1] = r[2];
+	rs = build(test, r, 2);
+	KUNIT_EXPECT_EQ(test, rl_rules_match_source(rs, &k)->action,
+			NF_RL_ACTION_ALLOW);
+	src4(&k, 0x0b000001);
+	KUNIT_EXPECT_EQ(test, rl_rules_match_source(rs, &k)->action,
+			NF_RL_ACTION_LIMIT);
+	rl_rules_free(rs);
+}
+
 /* The reference: scan every rule, keep the longest that covers @src. */
 static int brute_force(const struct rl_ruleset *rs, const struct rl_key *src)
 {
@@ -299,6 +337,7 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(families_do_not_mix),
 	KUNIT_CASE(bad_sets_are_refused),
 	KUNIT_CASE(empty_set_matches_nothing),
+	KUNIT_CASE(a_lone_default_rule_answers_every_source),
 	KUNIT_CASE(edits_add_replace_and_delete_one_rule),
 	KUNIT_CASE(table_key_finds_the_rule_that_made_it),
 	KUNIT_CASE(thousands_of_rules_match_like_a_linear_scan),
