@@ -275,9 +275,12 @@ rl_stat() {	# rl_stat NAME [NETNS]: a counter of /proc/net/nf_ratelimit/stats
 		/proc/net/nf_ratelimit/stats
 }
 
-rl_entry() {	# rl_entry SOURCE/PREFIX FIELD [NETNS]: FIELD is tokens|passed|dropped
+# rl_entry SOURCE/PREFIX FIELD [NETNS]: FIELD is tokens|passed|dropped, from
+# /proc/net/nf_ratelimit/entries, or from the copy of it $RL_ENTRIES names.
+rl_entry() {
 	ip netns exec "${3:-$DST}" awk -v s="$1" -v f="$2" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$1 == s { print $col[f]; found = 1 }
-		END { if (!found) print "none" }' /proc/net/nf_ratelimit/entries
+		END { if (!found) print "none" }' \
+		"${RL_ENTRIES:-/proc/net/nf_ratelimit/entries}"
 }
