@@ -263,6 +263,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 
 	t->limits.dry_run = dry_run;
 	t->limits.log = log_events;
+	t->limits.owner_rules_max = NF_RL_OWNER_RULES_DEFAULT;
 
 	err = match_name(full_policy_names, ARRAY_SIZE(full_policy_names),
 			 full_policy);

@@ -47,6 +47,11 @@ static struct netlink_range_validation max_entries_range = {
 	.max = RL_MAX_ENTRIES_LIMIT,
 };
 
+static struct netlink_range_validation owner_rules_range = {
+	.min = 0,
+	.max = RL_RULES_MAX,
+};
+
 /* Fixed at load; extack also points at the offending attribute. */
 #define READ_ONLY { .type = NLA_REJECT, \
 	.reject_message = "set at module load: reload the module to change it" }
@@ -66,18 +71,25 @@ static const struct nla_policy config_policy[NF_RL_A_CONFIG_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &max_entries_range),
 	[NF_RL_A_CONFIG_DRY_RUN] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NF_RL_A_CONFIG_LOG] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NF_RL_A_CONFIG_OWNER_RULES_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &owner_rules_range),
 	[NF_RL_A_CONFIG_FULL_POLICY] = NLA_POLICY_MAX(NLA_U32, __NF_RL_FULL_MAX - 1),
 };
 
 static const struct nla_policy entry_policy[NF_RL_A_ENTRY_MAX + 1] = {
 	[NF_RL_A_ENTRY_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[NF_RL_A_ENTRY_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+	[NF_RL_A_ENTRY_IDLE_MS] = { .type = NLA_U64 },
+	[NF_RL_A_ENTRY_RULE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[NF_RL_A_ENTRY_RULE_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
+	[NF_RL_A_ENTRY_RULE_SEL] = NLA_POLICY_NESTED(rl_rule_policy),
 };
 
 static const struct nla_policy rl_policy[NF_RL_A_MAX + 1] = {
 	[NF_RL_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
 	[NF_RL_A_ENTRY] = NLA_POLICY_NESTED(entry_policy),
 	[NF_RL_A_RULE] = NLA_POLICY_NESTED(rl_rule_policy),
+	[NF_RL_A_OWNER] = { .type = NLA_NUL_STRING, .len = NF_RL_OWNER_LEN - 1 },
 };
 
 /**
@@ -124,7 +136,11 @@ static int fill_stats(struct sk_buff *skb, struct rl_net *rn)
 	    put_u64(skb, NF_RL_A_STATS_DENIED, st.denied, NF_RL_A_STATS_PAD) ||
 	    put_u64(skb, NF_RL_A_STATS_RULES, st.rules, NF_RL_A_STATS_PAD) ||
 	    put_u64(skb, NF_RL_A_STATS_EVENTS_LOST,
-		    atomic64_read(&rn->events.lost), NF_RL_A_STATS_PAD))
+		    atomic64_read(&rn->events.lost), NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_RULES_EXPIRED, st.rules_expired,
+		    NF_RL_A_STATS_PAD) ||
+	    put_u64(skb, NF_RL_A_STATS_OWNER_RULES_REFUSED,
+		    st.owner_rules_refused, NF_RL_A_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -153,6 +169,8 @@ static int fill_config(struct sk_buff *skb, struct rl_net *rn)
 	    nla_put_u32(skb, NF_RL_A_CONFIG_MAX_ENTRIES, lim.max_entries) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_DRY_RUN, lim.dry_run) ||
 	    nla_put_u8(skb, NF_RL_A_CONFIG_LOG, lim.log) ||
+	    nla_put_u32(skb, NF_RL_A_CONFIG_OWNER_RULES_MAX,
+			lim.owner_rules_max) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_FULL_POLICY, lim.full_policy) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_UNIT, c->unit) ||
 	    nla_put_u32(skb, NF_RL_A_CONFIG_ALGO, c->algo))
@@ -266,6 +284,9 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
 		lim->log = nla_get_u8(tb[NF_RL_A_CONFIG_LOG]);
 	if (tb[NF_RL_A_CONFIG_FULL_POLICY])
 		lim->full_policy = nla_get_u32(tb[NF_RL_A_CONFIG_FULL_POLICY]);
+	if (tb[NF_RL_A_CONFIG_OWNER_RULES_MAX])
+		lim->owner_rules_max =
+			nla_get_u32(tb[NF_RL_A_CONFIG_OWNER_RULES_MAX]);
 	err = check_privilege(rn, skb, tb, &cur, lim, extack);
 	if (err)
 		return err;
@@ -394,11 +415,19 @@ static int flush_entries_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* What an entry dump asks for: every filter given must hold. */
+struct dump_state {
+	struct rhashtable_iter iter;
+	struct rl_key prefix;		/* entries within it */
+	struct rl_key rule;		/* entries charged under it */
+	struct rl_sel sel;		/* ... with this selector */
+	u64 max_idle_ns;		/* entries idle at most this long */
+	bool by_prefix, by_rule, by_idle;
+};
+
 /* Dump state, kept in cb->ctx between the calls of one dump. */
 struct dump_ctx {
-	struct rhashtable_iter *iter;
-	struct rl_key filter;
-	bool filtered;
+	struct dump_state *st;
 };
 
 static struct dump_ctx *dump_ctx(struct netlink_callback *cb)
@@ -407,23 +436,77 @@ static struct dump_ctx *dump_ctx(struct netlink_callback *cb)
 	return (struct dump_ctx *)cb->ctx;
 }
 
+/*
+ * The filters of an entry dump.  An agent that syncs every T asks for the
+ * entries of one rule idle at most T: the kernel skips the rest without
+ * taking their locks, so an idle table costs it nothing to send.
+ */
+static int parse_dump_filter(struct nlattr *nest, struct netlink_ext_ack *extack,
+			     struct dump_state *st)
+{
+	struct nlattr *tb[NF_RL_A_ENTRY_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, NF_RL_A_ENTRY_MAX, nest, entry_policy,
+			       extack);
+	if (err)
+		return err;
+	if (tb[NF_RL_A_ENTRY_ADDR] || tb[NF_RL_A_ENTRY_PREFIX]) {
+		err = rl_netlink_parse_addr(nest, tb[NF_RL_A_ENTRY_ADDR],
+					    tb[NF_RL_A_ENTRY_PREFIX], extack,
+					    &st->prefix);
+		if (err)
+			return err;
+		st->by_prefix = true;
+	}
+	if (tb[NF_RL_A_ENTRY_IDLE_MS]) {
+		u64 ms = nla_get_u64(tb[NF_RL_A_ENTRY_IDLE_MS]);
+
+		if (check_mul_overflow(ms, (u64)NSEC_PER_MSEC, &st->max_idle_ns))
+			st->max_idle_ns = U64_MAX;
+		st->by_idle = true;
+	}
+	if (tb[NF_RL_A_ENTRY_RULE_ADDR] || tb[NF_RL_A_ENTRY_RULE_PREFIX] ||
+	    tb[NF_RL_A_ENTRY_RULE_SEL]) {
+		struct nlattr *rtb[NF_RL_A_RULE_MAX + 1] = {};
+
+		err = rl_netlink_parse_addr(nest, tb[NF_RL_A_ENTRY_RULE_ADDR],
+					    tb[NF_RL_A_ENTRY_RULE_PREFIX],
+					    extack, &st->rule);
+		if (!err && tb[NF_RL_A_ENTRY_RULE_SEL])
+			err = nla_parse_nested(rtb, NF_RL_A_RULE_MAX,
+					       tb[NF_RL_A_ENTRY_RULE_SEL],
+					       rl_rule_policy, extack);
+		if (!err)
+			err = rl_netlink_parse_sel(rtb, st->rule.family, extack,
+						   &st->sel);
+		if (err)
+			return err;
+		st->by_rule = true;
+	}
+	return 0;
+}
+
 static int get_entry_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = rl_compat_dump_attrs(cb);
 	struct rl_net *rn = rl_main_net(sock_net(cb->skb->sk));
 	struct dump_ctx *ctx = dump_ctx(cb);
+	struct dump_state *st;
 	int err;
 
-	if (attrs[NF_RL_A_ENTRY]) {
-		err = parse_prefix(attrs[NF_RL_A_ENTRY], cb->extack, &ctx->filter);
-		if (err)
-			return err;
-		ctx->filtered = true;
-	}
-	ctx->iter = kmalloc(sizeof(*ctx->iter), GFP_KERNEL_ACCOUNT);
-	if (!ctx->iter)
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+	if (!st)
 		return -ENOMEM;
-	rhashtable_walk_enter(&rn->table.ht, ctx->iter);
+	if (attrs[NF_RL_A_ENTRY]) {
+		err = parse_dump_filter(attrs[NF_RL_A_ENTRY], cb->extack, st);
+		if (err) {
+			kfree(st);
+			return err;
+		}
+	}
+	rhashtable_walk_enter(&rn->table.ht, &st->iter);
+	ctx->st = st;
 	return 0;
 }
 
@@ -431,9 +514,9 @@ static int get_entry_done(struct netlink_callback *cb)
 {
 	struct dump_ctx *ctx = dump_ctx(cb);
 
-	if (ctx->iter) {
-		rhashtable_walk_exit(ctx->iter);
-		kfree(ctx->iter);
+	if (ctx->st) {
+		rhashtable_walk_exit(&ctx->st->iter);
+		kfree(ctx->st);
 	}
 	return 0;
 }
@@ -486,11 +569,11 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-static bool in_filter(const struct dump_ctx *ctx, const struct rl_key *k)
+static bool in_prefix(const struct dump_state *st, const struct rl_key *k)
 {
-	const struct rl_key *f = &ctx->filter;
+	const struct rl_key *f = &st->prefix;
 
-	if (!ctx->filtered)
+	if (!st->by_prefix)
 		return true;
 	if (k->family != f->family || k->prefix < f->prefix)
 		return false;
@@ -507,29 +590,41 @@ static bool in_filter(const struct dump_ctx *ctx, const struct rl_key *k)
 static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct rl_net *rn = rl_main_net(sock_net(skb->sk));
-	struct dump_ctx *ctx = dump_ctx(cb);
+	struct dump_state *st = dump_ctx(cb)->st;
+	const struct rl_rule *want = NULL;
 	struct rl_entry_info info;
 	struct rl_entry *e;
 	u64 now = ktime_get_ns();
 
 	/* genl_dump_check_consistent() takes a zero prev_seq for "unset". */
 	cb->seq = rl_table_generation(&rn->table) ?: 1;
-	rl_table_walk_start(ctx->iter);
-	for (e = rhashtable_walk_peek(ctx->iter); e;
-	     e = rhashtable_walk_next(ctx->iter)) {
+	rl_table_walk_start(&st->iter);
+	/* The rule set may have changed since the last call: find it again. */
+	if (st->by_rule)
+		want = rl_rules_find(rcu_dereference(rn->table.rules),
+				     &st->rule, &st->sel);
+	for (e = rhashtable_walk_peek(&st->iter); e;
+	     e = rhashtable_walk_next(&st->iter)) {
 		if (IS_ERR(e)) {
 			if (PTR_ERR(e) == -EAGAIN)
 				continue;
 			break;
 		}
 		/* The key never changes: no lock for the entries filtered out. */
-		if (!in_filter(ctx, &e->key))
+		if (!in_prefix(st, &e->key))
+			continue;
+		if (st->by_idle && !rl_table_entry_seen_within(e, now,
+							       st->max_idle_ns))
+			continue;
+		if (st->by_rule &&
+		    (!want || rl_rules_match(rcu_dereference(rn->table.rules),
+					     &e->key) != want))
 			continue;
 		rl_table_read_entry(&rn->table, e, now, &info);
 		if (fill_entry(skb, cb, &info))
 			break;
 	}
-	rhashtable_walk_stop(ctx->iter);
+	rhashtable_walk_stop(&st->iter);
 	return skb->len;
 }
 

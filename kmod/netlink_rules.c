@@ -41,7 +41,44 @@ const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
 	[NF_RL_A_RULE_ICMP_TYPES] = NLA_POLICY_RANGE(NLA_BINARY, 1, NF_RL_ICMP_TYPES_MAX),
 	[NF_RL_A_RULE_IIF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[NF_RL_A_RULE_PER_PORT] = { .type = NLA_FLAG },
+	[NF_RL_A_RULE_TIMEOUT_MS] = { .type = NLA_U64 },
+	[NF_RL_A_RULE_OWNER] = { .type = NLA_NUL_STRING, .len = NF_RL_OWNER_LEN - 1 },
 };
+
+/* An owner tag from a string attribute; absent: the administrator's. */
+static int parse_owner(struct nlattr *a, struct netlink_ext_ack *extack,
+		       char *owner)
+{
+	memset(owner, 0, NF_RL_OWNER_LEN);
+	if (!a)
+		return 0;
+	nla_strscpy(owner, a, NF_RL_OWNER_LEN);
+	if (!owner[0] || !rl_rules_owner_valid(owner)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "owner is 1 to 15 of A-Z a-z 0-9 _ . -");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A timeout from now, as the ktime_get_ns() the rule expires at. */
+static int parse_timeout(struct nlattr *a, struct netlink_ext_ack *extack,
+			 u64 *expires_ns)
+{
+	u64 ms;
+
+	*expires_ns = 0;
+	if (!a)
+		return 0;
+	ms = nla_get_u64(a);
+	if (!ms || ms > NF_RL_TIMEOUT_MAX_MS) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "timeout must be from 1 ms to 30 days");
+		return -ERANGE;
+	}
+	*expires_ns = ktime_get_ns() + ms * NSEC_PER_MSEC;
+	return 0;
+}
 
 /**
  * rl_netlink_parse_sel() - a rule's selector from its attributes
@@ -191,7 +228,9 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 	if (err)
 		return err;
 	err = parse_match(nest, tb, extack, &r->match) ?:
-	      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel);
+	      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel) ?:
+	      parse_owner(tb[NF_RL_A_RULE_OWNER], extack, r->owner) ?:
+	      parse_timeout(tb[NF_RL_A_RULE_TIMEOUT_MS], extack, &r->expires_ns);
 	if (err)
 		return err;
 	r->action = NF_RL_ACTION_LIMIT;
@@ -209,7 +248,10 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 	return 0;
 }
 
-/* Only the prefix and selector of an NF_RL_A_RULE nest: for get and delete. */
+/*
+ * Only the prefix, selector and owner of an NF_RL_A_RULE nest: for get and
+ * delete.
+ */
 static int parse_rule_match(struct nlattr *nest, struct netlink_ext_ack *extack,
 			    struct rl_rule *r)
 {
@@ -219,10 +261,12 @@ static int parse_rule_match(struct nlattr *nest, struct netlink_ext_ack *extack,
 	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest, rl_rule_policy,
 			       extack);
 	return err ?: parse_match(nest, tb, extack, &r->match) ?:
-		      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel);
+		      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel) ?:
+		      parse_owner(tb[NF_RL_A_RULE_OWNER], extack, r->owner);
 }
 
-static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
+/* A live rule (rl_rule_live()): its timeout is the time left, rounded up. */
+static int fill_rule(struct sk_buff *skb, const struct rl_rule *r, u64 now)
 {
 	struct nlattr *nest = nla_nest_start(skb, NF_RL_A_RULE);
 
@@ -230,7 +274,12 @@ static int fill_rule(struct sk_buff *skb, const struct rl_rule *r)
 	    rl_netlink_put_key(skb, NF_RL_A_RULE_ADDR, NF_RL_A_RULE_PREFIX,
 			       &r->match) ||
 	    nla_put_u32(skb, NF_RL_A_RULE_ACTION, r->action) ||
-	    rl_netlink_put_sel(skb, &r->sel))
+	    rl_netlink_put_sel(skb, &r->sel) ||
+	    (r->owner[0] && nla_put_string(skb, NF_RL_A_RULE_OWNER, r->owner)) ||
+	    (r->expires_ns &&
+	     nla_put_u64_64bit(skb, NF_RL_A_RULE_TIMEOUT_MS,
+			       DIV_ROUND_UP_ULL(r->expires_ns - now, NSEC_PER_MSEC),
+			       NF_RL_A_RULE_PAD)))
 		return -EMSGSIZE;
 	if (r->action == NF_RL_ACTION_LIMIT &&
 	    (nla_put_u64_64bit(skb, NF_RL_A_RULE_RATE, r->rate.n,
@@ -261,6 +310,7 @@ int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct rl_rule want, r;
 	struct sk_buff *msg;
 	void *hdr;
+	u64 now;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, NF_RL_A_RULE))
@@ -270,8 +320,11 @@ int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rcu_read_lock();
+	now = ktime_get_ns();
 	found = rl_rules_find(rcu_dereference(rn->table.rules), &want.match,
 			      &want.sel);
+	if (found && !rl_rule_live(found, now))
+		found = NULL;
 	if (found)
 		r = *found;
 	rcu_read_unlock();
@@ -286,7 +339,7 @@ int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &rl_genl_family, 0,
 				NF_RL_CMD_GET_RULE);
-	if (!hdr || fill_rule(msg, &r)) {
+	if (!hdr || fill_rule(msg, &r, now)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -308,22 +361,26 @@ int rl_netlink_rules_get_dumpit(struct sk_buff *skb,
 {
 	struct rl_net *rn = rl_main_net(sock_net(skb->sk));
 	const struct rl_ruleset *rs;
+	u64 now;
 	u32 i;
 
 	rcu_read_lock();
+	now = ktime_get_ns();
 	rs = rcu_dereference(rn->table.rules);
 	/* genl_dump_check_consistent() takes a zero prev_seq for "unset". */
 	cb->seq = rs->generation + 1 ?: 1;
 	for (i = cb->args[0]; i < rs->nrules; i++) {
 		void *hdr;
 
+		if (!rl_rule_live(&rs->rules[i], now))
+			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &rl_genl_family,
 				  NLM_F_MULTI, NF_RL_CMD_GET_RULE);
 		if (!hdr)
 			break;
 		genl_dump_check_consistent(cb, hdr);
-		if (fill_rule(skb, &rs->rules[i])) {
+		if (fill_rule(skb, &rs->rules[i], now)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -355,10 +412,15 @@ static int edit(struct genl_info *info, enum rl_rules_op op)
 		return err;
 
 	mutex_lock(&rn->table.lock);
-	rs = rl_rules_edit(rl_table_rules(&rn->table), op, &r, &msg);
+	/* A rule expired a moment ago is gone for this request too. */
+	rl_table_expire_rules(&rn->table, ktime_get_ns());
+	rs = rl_rules_edit(rl_table_rules(&rn->table), op, &r,
+			   READ_ONCE(rn->table.cfg.limits.owner_rules_max), &msg);
 	if (IS_ERR(rs)) {
 		rl_netlink_set_err(info->extack, nest, msg);
 		err = PTR_ERR(rs);
+		if (err == -ENOSPC)
+			rl_table_count_refused(&rn->table);
 	} else {
 		rl_table_set_rules(&rn->table, rs);
 	}
@@ -403,12 +465,15 @@ int rl_netlink_rules_del_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /**
- * rl_netlink_rules_set_doit() - NF_RL_CMD_SET_RULES: replace everything
+ * rl_netlink_rules_set_doit() - NF_RL_CMD_SET_RULES: replace one owner's rules
  * @skb: request
- * @info: its attributes: any number of NF_RL_A_RULE, and NF_RL_A_CONFIG
+ * @info: its attributes: any number of NF_RL_A_RULE, NF_RL_A_CONFIG, and
+ *	  NF_RL_A_OWNER (absent: the administrator's rules, "rlctl apply")
  *
  * Every rule and setting is checked before anything changes; then the new
- * rule set and settings take effect together.
+ * rules and settings take effect together.  Only the administrator's
+ * request carries settings.  How the owners' rules meet is
+ * rl_rules_set_owner()'s to say.
  *
  * Return: 0 or a negative errno, with nothing changed.
  */
@@ -419,10 +484,19 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int len = genlmsg_len(info->genlhdr), rem, err;
 	struct rl_ruleset *rs;
 	struct rl_limits lim;
+	char owner[NF_RL_OWNER_LEN];
 	struct rl_rule *rules;
 	u32 n = 0;
 	const char *msg;
 
+	err = parse_owner(info->attrs[NF_RL_A_OWNER], info->extack, owner);
+	if (err)
+		return err;
+	if (owner[0] && info->attrs[NF_RL_A_CONFIG]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NF_RL_A_CONFIG],
+				    "settings are the administrator's: no config with an owner");
+		return -EINVAL;
+	}
 	nla_for_each_attr(a, hdr, len, rem)
 		n += nla_type(a) == NF_RL_A_RULE;
 	if (n > RL_RULES_MAX) {
@@ -437,26 +511,36 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 	nla_for_each_attr(a, hdr, len, rem) {
 		if (nla_type(a) != NF_RL_A_RULE)
 			continue;
-		err = parse_rule(rn, a, info->extack, &rules[n++]);
+		err = parse_rule(rn, a, info->extack, &rules[n]);
 		if (err)
 			goto free_rules;
-	}
-	rs = rl_rules_build(rules, n, &msg);
-	if (IS_ERR(rs)) {
-		rl_netlink_set_err(info->extack, NULL, msg);
-		err = PTR_ERR(rs);
-		goto free_rules;
+		if (strcmp(rules[n].owner, owner)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "a rule's owner must be the request's owner");
+			err = -EINVAL;
+			goto free_rules;
+		}
+		n++;
 	}
 
 	mutex_lock(&rn->table.lock);
 	err = rl_netlink_parse_limits(rn, skb, info->attrs[NF_RL_A_CONFIG],
 				      info->extack, &lim);
-	if (err) {
-		rl_rules_free(rs);
-	} else {
-		rl_table_set_rules(&rn->table, rs);
-		rl_table_set_limits(&rn->table, &lim);
+	if (err)
+		goto unlock;
+	rl_table_expire_rules(&rn->table, ktime_get_ns());
+	rs = rl_rules_set_owner(rl_table_rules(&rn->table), owner, rules, n,
+				lim.owner_rules_max, &msg);
+	if (IS_ERR(rs)) {
+		rl_netlink_set_err(info->extack, NULL, msg);
+		err = PTR_ERR(rs);
+		if (err == -ENOSPC)
+			rl_table_count_refused(&rn->table);
+		goto unlock;
 	}
+	rl_table_set_rules(&rn->table, rs);
+	rl_table_set_limits(&rn->table, &lim);
+unlock:
 	mutex_unlock(&rn->table.lock);
 free_rules:
 	kvfree(rules);

@@ -46,6 +46,8 @@ static int stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "denied %llu\n", st.denied);
 	seq_printf(seq, "rules %llu\n", st.rules);
 	seq_printf(seq, "events_lost %lld\n", atomic64_read(&rn->events.lost));
+	seq_printf(seq, "rules_expired %llu\n", st.rules_expired);
+	seq_printf(seq, "owner_rules_refused %llu\n", st.owner_rules_refused);
 	return 0;
 }
 
@@ -94,6 +96,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
 	seq_printf(seq, "dry_run %d\n", lim.dry_run);
 	seq_printf(seq, "log %d\n", lim.log);
+	seq_printf(seq, "owner_rules_max %u\n", lim.owner_rules_max);
 	seq_printf(seq, "full_policy %s\n",
 		   rl_main_full_policy_name(lim.full_policy));
 	return 0;
@@ -268,11 +271,14 @@ static void rules_stop(struct seq_file *seq, void *v)
 static int rules_show(struct seq_file *seq, void *v)
 {
 	const struct rl_rule *r = v;
+	u64 now = ktime_get_ns();
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "prefix action rate burst prefix_len algo selector\n");
+		seq_puts(seq, "prefix action rate burst prefix_len algo selector timeout_ms owner\n");
 		return 0;
 	}
+	if (!rl_rule_live(r, now))
+		return SEQ_SKIP;
 	show_key(seq, &r->match);
 	seq_printf(seq, " %s ", rl_main_action_name(r->action));
 	if (r->action != NF_RL_ACTION_LIMIT) {
@@ -283,7 +289,12 @@ static int rules_show(struct seq_file *seq, void *v)
 			   rl_algo_get(r->algo)->name);
 	}
 	show_sel(seq, &r->sel);
-	seq_putc(seq, '\n');
+	if (r->expires_ns)
+		seq_printf(seq, " %llu",
+			   DIV_ROUND_UP_ULL(r->expires_ns - now, NSEC_PER_MSEC));
+	else
+		seq_puts(seq, " -");
+	seq_printf(seq, " %s\n", r->owner[0] ? r->owner : "-");
 	return 0;
 }
 

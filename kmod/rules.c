@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
+#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -83,6 +84,10 @@ static bool rule_valid(struct rl_rule *r, const char **errmsg)
 {
 	if (rl_sel_check(&r->sel, r->match.family, errmsg))
 		return false;
+	if (!rl_rules_owner_valid(r->owner)) {
+		*errmsg = "owner is up to 15 of A-Z a-z 0-9 _ . -";
+		return false;
+	}
 	switch (r->action) {
 	case NF_RL_ACTION_LIMIT:
 		if (r->agg_prefix < r->match.prefix ||
@@ -103,6 +108,27 @@ static bool rule_valid(struct rl_rule *r, const char **errmsg)
 		return false;
 	}
 }
+
+/**
+ * rl_rules_owner_valid() - whether a string can be a rule's owner tag
+ * @owner: a buffer of NF_RL_OWNER_LEN bytes
+ *
+ * Owner tags appear in listings, saved files and log lines, so they are
+ * words: letters, digits, '_', '.', '-'.  The empty tag is the admin's.
+ *
+ * Context: any.
+ * Return: true if @owner is NUL-terminated and made of those characters.
+ */
+bool rl_rules_owner_valid(const char *owner)
+{
+	int i;
+
+	for (i = 0; i < NF_RL_OWNER_LEN && owner[i]; i++)
+		if (!isalnum(owner[i]) && !strchr("_.-", owner[i]))
+			return false;
+	return i < NF_RL_OWNER_LEN;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_owner_valid);
 
 /**
  * rl_rules_mask() - a key cut down to a shorter prefix
@@ -313,6 +339,9 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 			err = -EINVAL;
 			goto free_sorted;
 		}
+		if (rs->rules[i].expires_ns &&
+		    (!rs->next_expiry || rs->rules[i].expires_ns < rs->next_expiry))
+			rs->next_expiry = rs->rules[i].expires_ns;
 	}
 	/* In address order, so that listings and saved files read well. */
 	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);
@@ -514,23 +543,48 @@ const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_find);
 
 /**
+ * rl_rules_count_owner() - how many rules of a set one owner holds
+ * @rs: rule set, under RCU or owned
+ * @owner: the owner tag; "" counts the administrator's
+ *
+ * Context: any.
+ * Return: the count.
+ */
+u32 rl_rules_count_owner(const struct rl_ruleset *rs, const char *owner)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		n += !strcmp(rs->rules[i].owner, owner);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_count_owner);
+
+/**
  * rl_rules_edit() - a new rule set: @old with one rule added, replaced or
  * deleted
  * @old: the current set, which is left alone
  * @op: what to do with @rule
- * @rule: the rule; only its match key counts for RL_RULES_DEL
+ * @rule: the rule; only its match key, selector and owner count for
+ *	  RL_RULES_DEL
+ * @owner_max: how many rules an owner other than the admin may hold
  * @errmsg: set to a human-readable reason on failure
+ *
+ * A rule with an owner may replace or delete only a rule of that owner; a
+ * rule of the administrator (no owner) may replace or delete any.
  *
  * Rule sets are immutable, so an edit copies the whole set: O(n log n) for n
  * rules, which at the RL_RULES_MAX limit is still milliseconds, and readers
  * never see a set half-changed.
  *
  * Return: the new set, or an ERR_PTR: -EEXIST when adding a prefix that has a
- * rule, -ENOENT when deleting one that has none, or as rl_rules_build().
+ * rule, -ENOENT when deleting one that has none, -EBUSY when the rule found
+ * has another owner, -ENOSPC when the owner holds @owner_max rules, or as
+ * rl_rules_build().
  */
 struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 				 enum rl_rules_op op, const struct rl_rule *rule,
-				 const char **errmsg)
+				 u32 owner_max, const char **errmsg)
 {
 	const struct rl_rule *found = rl_rules_find(old, &rule->match, &rule->sel);
 	struct rl_ruleset *rs;
@@ -544,6 +598,16 @@ struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 	if (op == RL_RULES_DEL && !found) {
 		*errmsg = "no rule for this prefix and selector";
 		return ERR_PTR(-ENOENT);
+	}
+	/* An agent touches its own rules only; the admin may touch any. */
+	if (found && rule->owner[0] && strcmp(found->owner, rule->owner)) {
+		*errmsg = "the rule for this prefix and selector has another owner";
+		return ERR_PTR(-EBUSY);
+	}
+	if (op != RL_RULES_DEL && rule->owner[0] && !found &&
+	    rl_rules_count_owner(old, rule->owner) >= owner_max) {
+		*errmsg = "the rule's owner holds owner-rules-max rules";
+		return ERR_PTR(-ENOSPC);
 	}
 	tmp = kvmalloc_array(old->nrules + 1, sizeof(*tmp), GFP_KERNEL_ACCOUNT);
 	if (!tmp) {
@@ -560,6 +624,109 @@ struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 	return rs;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_edit);
+
+/**
+ * rl_rules_set_owner() - a new rule set: @old with one owner's rules replaced
+ * @old: the current set, which is left alone
+ * @owner: whose rules are replaced; "" for the administrator's
+ * @rules: the owner's new rules, each with @owner as its owner
+ * @n: how many
+ * @owner_max: how many rules an owner other than the admin may hold
+ * @errmsg: set to a human-readable reason on failure
+ *
+ * Other owners' rules are kept.  Where one has the prefix and selector of a
+ * new rule, the administrator's rule wins and the other is dropped (an
+ * agent's timed rule must not stop "rlctl apply"; the agent learns of it
+ * when it next replaces the rule); an agent's set that collides with
+ * another owner's rule is refused whole.
+ *
+ * Context: process context; sleeps.
+ * Return: the new set, or an ERR_PTR: -EEXIST on such a collision, -ENOSPC
+ * when @n is over @owner_max, or as rl_rules_build().
+ */
+struct rl_ruleset *rl_rules_set_owner(const struct rl_ruleset *old,
+				      const char *owner,
+				      const struct rl_rule *rules, u32 n,
+				      u32 owner_max, const char **errmsg)
+{
+	struct rl_ruleset *mine, *rs;
+	struct rl_rule *tmp;
+	u32 i, m;
+
+	if (owner[0] && n > owner_max) {
+		*errmsg = "more rules than owner-rules-max";
+		return ERR_PTR(-ENOSPC);
+	}
+	/* The new rules alone first: their own errors, and collisions. */
+	mine = rl_rules_build(rules, n, errmsg);
+	if (IS_ERR(mine))
+		return mine;
+	tmp = kvmalloc_array(max_t(u32, old->nrules + n, 1), sizeof(*tmp),
+			     GFP_KERNEL_ACCOUNT);
+	if (!tmp) {
+		rs = ERR_PTR(-ENOMEM);
+		*errmsg = "out of memory";
+		goto free_mine;
+	}
+	memcpy(tmp, rules, array_size(n, sizeof(*tmp)));
+	for (i = 0, m = n; i < old->nrules; i++) {
+		const struct rl_rule *r = &old->rules[i];
+
+		if (!strcmp(r->owner, owner))
+			continue;
+		if (rl_rules_find(mine, &r->match, &r->sel)) {
+			if (!owner[0])
+				continue;
+			*errmsg = "a rule of another owner has the same prefix and selector";
+			rs = ERR_PTR(-EEXIST);
+			goto free_tmp;
+		}
+		tmp[m++] = *r;
+	}
+	rs = rl_rules_build(tmp, m, errmsg);
+free_tmp:
+	kvfree(tmp);
+free_mine:
+	rl_rules_free(mine);
+	return rs;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_set_owner);
+
+/**
+ * rl_rules_expire() - a new rule set without the rules expired at @now
+ * @old: the current set, which is left alone
+ * @now: ktime_get_ns()
+ * @nexpired: set to how many rules were left out
+ *
+ * Context: process context; sleeps.
+ * Return: the new set; NULL when no rule of @old has expired; or
+ * ERR_PTR(-ENOMEM).
+ */
+struct rl_ruleset *rl_rules_expire(const struct rl_ruleset *old, u64 now,
+				   u32 *nexpired)
+{
+	struct rl_ruleset *rs;
+	struct rl_rule *tmp;
+	const char *msg;
+	u32 i, n = 0;
+
+	*nexpired = 0;
+	if (!old->next_expiry || now < old->next_expiry)
+		return NULL;
+	tmp = kvmalloc_array(max_t(u32, old->nrules, 1), sizeof(*tmp),
+			     GFP_KERNEL_ACCOUNT);
+	if (!tmp)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < old->nrules; i++)
+		if (rl_rule_live(&old->rules[i], now))
+			tmp[n++] = old->rules[i];
+	*nexpired = old->nrules - n;
+	/* Fewer rules of rules that were valid: only memory can fail. */
+	rs = rl_rules_build(tmp, n, &msg);
+	kvfree(tmp);
+	return rs;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_rules_expire);
 
 /**
  * rl_rules_free() - free a rule set no reader can still see

@@ -25,6 +25,8 @@ struct rl_rule {
 	u8 unit;		/* enum nf_rl_unit of rate */
 	struct rl_rate rate;
 	struct rl_sel sel;	/* which packets of its sources it sees */
+	u64 expires_ns;		/* ktime_get_ns() it is removed at; 0: never */
+	char owner[NF_RL_OWNER_LEN];	/* "": the administrator's */
 };
 
 /* All rules of one prefix length and family, sorted by masked address. */
@@ -56,6 +58,7 @@ struct rl_ruleset {
 	u32 nrules;			/* rules[] is in address order */
 	u32 ngroups[2];			/* [0] IPv4, [1] IPv6 */
 	u32 nselectors[2];		/* groups that are not source rules */
+	u64 next_expiry;		/* earliest expires_ns of a rule; 0: none */
 	/* The family's /0 source rule if it is its only source rule. */
 	const struct rl_rule *everyone[2];
 	struct rl_rule_group *groups[2];
@@ -98,7 +101,31 @@ unsigned int rl_rules_match_packet(const struct rl_ruleset *rs,
 				   const struct rl_rule **out);
 struct rl_ruleset *rl_rules_edit(const struct rl_ruleset *old,
 				 enum rl_rules_op op, const struct rl_rule *rule,
-				 const char **errmsg);
+				 u32 owner_max, const char **errmsg);
+struct rl_ruleset *rl_rules_set_owner(const struct rl_ruleset *old,
+				      const char *owner,
+				      const struct rl_rule *rules, u32 n,
+				      u32 owner_max, const char **errmsg);
+struct rl_ruleset *rl_rules_expire(const struct rl_ruleset *old, u64 now,
+				   u32 *nexpired);
+bool rl_rules_owner_valid(const char *owner);
+u32 rl_rules_count_owner(const struct rl_ruleset *rs, const char *owner);
+
+/**
+ * rl_rule_live() - whether a rule is still in force at a time
+ * @r: the rule
+ * @now: ktime_get_ns()
+ *
+ * An expired rule stays in its set until the table's expiry work replaces
+ * the set, a few jiffies at most; listings leave it out meanwhile.
+ *
+ * Context: any.
+ * Return: true unless @r had a timeout that has passed.
+ */
+static inline bool rl_rule_live(const struct rl_rule *r, u64 now)
+{
+	return !r->expires_ns || now < r->expires_ns;
+}
 void rl_rules_free(struct rl_ruleset *rs);
 
 #endif /* _NF_RL_RULES_H */

@@ -625,6 +625,7 @@ void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim)
 	lim->full_policy = READ_ONCE(t->cfg.limits.full_policy);
 	lim->dry_run = READ_ONCE(t->cfg.limits.dry_run);
 	lim->log = READ_ONCE(t->cfg.limits.log);
+	lim->owner_rules_max = READ_ONCE(t->cfg.limits.owner_rules_max);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_limits);
 
@@ -646,6 +647,35 @@ static void rules_free_rcu(struct rcu_head *head)
 	rl_rules_free(container_of(head, struct rl_ruleset, rcu));
 }
 
+/*
+ * Queues the expiry work for the earliest timeout of @rs.  Not deferrable:
+ * a ban must end on time on an idle machine too.  Off until GC starts, so
+ * that tests drive rl_table_expire_rules() with their own clock.
+ */
+static void expire_schedule(struct rl_table *t, const struct rl_ruleset *rs)
+{
+	u64 now = ktime_get_ns();
+	unsigned long delay = 0;
+
+	if (!rs->next_expiry || !READ_ONCE(t->gc_enabled))
+		return;
+	if (rs->next_expiry > now)
+		delay = nsecs_to_jiffies(rs->next_expiry - now) + 1;
+	mod_delayed_work(system_power_efficient_wq, &t->expire_work, delay);
+}
+
+static void expire_work_fn(struct work_struct *work)
+{
+	struct rl_table *t = container_of(to_delayed_work(work),
+					  struct rl_table, expire_work);
+
+	mutex_lock(&t->lock);
+	/* Early (jiffies round down)?  Then the set is unchanged: requeue. */
+	if (!rl_table_expire_rules(t, ktime_get_ns()))
+		expire_schedule(t, rl_table_rules(t));
+	mutex_unlock(&t->lock);
+}
+
 /**
  * rl_table_set_rules() - put a new rule set in force
  * @t: table
@@ -665,8 +695,52 @@ void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules)
 	rules->generation = old->generation + 1;
 	rcu_assign_pointer(t->rules, rules);
 	call_rcu(&old->rcu, rules_free_rcu);
+	expire_schedule(t, rules);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_set_rules);
+
+/**
+ * rl_table_expire_rules() - remove the timed rules that have expired
+ * @t: table
+ * @now: ktime_get_ns(), or a test's clock
+ *
+ * The expiry work calls this when the earliest timeout of the set in force
+ * has passed; so do the control-plane writers before they look a rule up,
+ * so that a rule expired a moment ago is gone for them too.
+ *
+ * Context: process context, with t->lock held; sleeps.
+ * Return: how many rules were removed.
+ */
+unsigned int rl_table_expire_rules(struct rl_table *t, u64 now)
+{
+	struct rl_ruleset *rs;
+	u32 n;
+
+	lockdep_assert_held(&t->lock);
+	rs = rl_rules_expire(rl_table_rules(t), now, &n);
+	if (IS_ERR_OR_NULL(rs)) {
+		/* Out of memory: the work tries again in a second. */
+		if (rs && READ_ONCE(t->gc_enabled))
+			mod_delayed_work(system_power_efficient_wq,
+					 &t->expire_work, HZ);
+		return 0;
+	}
+	rl_table_set_rules(t, rs);
+	atomic64_add(n, &t->rules_expired);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_expire_rules);
+
+/**
+ * rl_table_count_refused() - count a rule refused for its owner's cap
+ * @t: table
+ *
+ * Context: any.
+ */
+void rl_table_count_refused(struct rl_table *t)
+{
+	atomic64_inc(&t->owner_rules_refused);
+}
 
 /**
  * rl_table_set_limits() - change the settings that may change at run time
@@ -685,6 +759,7 @@ void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim)
 	WRITE_ONCE(t->cfg.limits.full_policy, lim->full_policy);
 	WRITE_ONCE(t->cfg.limits.dry_run, lim->dry_run);
 	WRITE_ONCE(t->cfg.limits.log, lim->log);
+	WRITE_ONCE(t->cfg.limits.owner_rules_max, lim->owner_rules_max);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_set_limits);
 
@@ -730,6 +805,9 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	atomic64_set(&t->gc_runs, 0);
 	atomic64_set(&t->gc_freed, 0);
 	INIT_DEFERRABLE_WORK(&t->gc_work, gc_work_fn);
+	INIT_DELAYED_WORK(&t->expire_work, expire_work_fn);
+	atomic64_set(&t->rules_expired, 0);
+	atomic64_set(&t->owner_rules_refused, 0);
 	/* Full: a token bucket's first charge sets its cost, and fills it. */
 	for (algo = 0; algo < ARRAY_SIZE(t->overflow); algo++)
 		entry_init(&t->overflow[algo], &(struct rl_key){},
@@ -763,6 +841,9 @@ void rl_table_start_gc(struct rl_table *t)
 	if (atomic_read(&t->nentries))
 		queue_delayed_work(system_power_efficient_wq, &t->gc_work,
 				   RL_GC_INTERVAL);
+	mutex_lock(&t->lock);
+	expire_schedule(t, rl_table_rules(t));
+	mutex_unlock(&t->lock);
 }
 
 static void entry_free_now(void *ptr, void *arg)
@@ -783,6 +864,7 @@ void rl_table_destroy(struct rl_table *t)
 {
 	WRITE_ONCE(t->gc_enabled, false);
 	cancel_delayed_work_sync(&t->gc_work);
+	cancel_delayed_work_sync(&t->expire_work);
 	rhashtable_free_and_destroy(&t->ht, entry_free_now, NULL);
 	free_percpu(t->stats);
 	rl_rules_free(rcu_dereference_protected(t->rules, true));
@@ -829,8 +911,30 @@ void rl_table_read_stats(struct rl_table *t, struct rl_stats *st)
 	st->entries = atomic_read(&t->nentries);
 	st->gc_runs = atomic64_read(&t->gc_runs);
 	st->gc_freed = atomic64_read(&t->gc_freed);
+	st->rules_expired = atomic64_read(&t->rules_expired);
+	st->owner_rules_refused = atomic64_read(&t->owner_rules_refused);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_stats);
+
+/**
+ * rl_table_entry_seen_within() - whether an entry had a packet lately
+ * @e: entry, kept alive by the caller's RCU read side
+ * @now: current time in ns
+ * @ns: how far back
+ *
+ * Unlocked: a packet racing with the test may or may not count, as it would
+ * a moment either side.
+ *
+ * Context: any, under RCU.
+ * Return: true if its last packet came at most @ns before @now.
+ */
+bool rl_table_entry_seen_within(struct rl_entry *e, u64 now, u64 ns)
+{
+	u64 seen = READ_ONCE(e->seen_ns);
+
+	return seen >= now || now - seen <= ns;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_entry_seen_within);
 
 /**
  * rl_table_read_entry() - take a consistent copy of an entry

@@ -80,6 +80,7 @@ struct rl_limits {
 	enum nf_rl_full_policy full_policy;
 	bool dry_run;
 	bool log;			/* limited and released, in the kernel log */
+	u32 owner_rules_max;		/* rules one owner may hold; control only */
 };
 
 struct rl_table_cfg {
@@ -122,6 +123,8 @@ struct rl_stats {
 	u64 rules;
 	u64 gc_runs;
 	u64 gc_freed;
+	u64 rules_expired;
+	u64 owner_rules_refused;
 };
 
 struct rl_table {
@@ -145,6 +148,10 @@ struct rl_table {
 	struct delayed_work gc_work;
 	atomic64_t gc_runs;
 	atomic64_t gc_freed;
+	/* Removes timed rules when the earliest of them expires. */
+	struct delayed_work expire_work;
+	atomic64_t rules_expired;
+	atomic64_t owner_rules_refused;
 	/*
 	 * New sources share these when the table is full (policy shared), one
 	 * per algorithm so that a rule of one never resets another's state;
@@ -177,6 +184,7 @@ unsigned int rl_table_gc(struct rl_table *t, u64 now);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info);
+bool rl_table_entry_seen_within(struct rl_entry *e, u64 now, u64 ns);
 struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key);
 int rl_table_remove(struct rl_table *t, const struct rl_key *key);
 unsigned int rl_table_flush(struct rl_table *t);
@@ -185,6 +193,8 @@ void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 struct rl_ruleset *rl_table_rules(struct rl_table *t);
 void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules);
+unsigned int rl_table_expire_rules(struct rl_table *t, u64 now);
+void rl_table_count_refused(struct rl_table *t);
 
 /**
  * rl_table_walk_start() - start or resume a walk of a table's entries

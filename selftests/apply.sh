@@ -40,7 +40,7 @@ cp "$TMP/out" "$TMP/saved"
 diag "$(sed -n 2p "$TMP/saved")"
 check "save shows the settings" \
 	[ "$(grep '^set' "$TMP/saved" | tr '\n' '|')" = \
-	  "set dry-run on|set full-policy drop|set max-entries 50|set log off|" ]
+	  "set dry-run on|set full-policy drop|set max-entries 50|set log off|set owner-rules-max 4096|" ]
 check "save shows exactly the file's rules, with their defaults filled in" \
 	[ "$(grep '^rule' "$TMP/saved" | tr '\n' '|')" = \
 "rule 0.0.0.0/0 rate 100/second burst 200 prefix-len 24|rule 198.18.0.0/15 rate 5/minute burst 5 prefix-len 32|rule 203.0.113.0/24 action deny|rule 2001:db8::/32 rate 1000/second burst 1000 prefix-len 48|" ]

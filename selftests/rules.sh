@@ -37,8 +37,8 @@ setup_topology noipv6 || exit $KSFT_FAIL
 
 rl rule list
 check "the module parameters are the default rules" \
-	sh -c "grep -Eq '^0\.0\.0\.0/0 +limit +1/minute +2 +32 token-bucket +-$' '$TMP/out' &&
-	       grep -Eq '^::/0 +limit +1/minute +2 +64 token-bucket +-$' '$TMP/out'"
+	sh -c "grep -Eq '^0\.0\.0\.0/0 +limit +1/minute +2 +32 token-bucket +- +- +-$' '$TMP/out' &&
+	       grep -Eq '^::/0 +limit +1/minute +2 +64 token-bucket +- +- +-$' '$TMP/out'"
 
 # 203.0.113.0/24 allowed, but its upper half denied, and within that the top
 # quarter limited as one source.
@@ -67,9 +67,9 @@ check "rule list shows every rule in address order" \
 rl -j rule list
 check "rule list -j" grep -q '{"prefix":"203.0.113.128/25","action":"deny"}' "$TMP/out"
 rl rule get 203.0.113.192/26
-check "rule get PREFIX" grep -Eq '^203\.0\.113\.192/26 +limit +1/minute +5 +26 token-bucket +-$' "$TMP/out"
+check "rule get PREFIX" grep -Eq '^203\.0\.113\.192/26 +limit +1/minute +5 +26 token-bucket +- +- +-$' "$TMP/out"
 check "/proc/net/nf_ratelimit/rules agrees" \
-	ip netns exec $DST grep -qx '203.0.113.192/26 limit 1/minute 5 26 token-bucket -' \
+	ip netns exec $DST grep -qx '203.0.113.192/26 limit 1/minute 5 26 token-bucket - - -' \
 		/proc/net/nf_ratelimit/rules
 
 # Live change: 4 of a burst of 10 used, then the burst doubles: the 6 tokens

@@ -204,7 +204,7 @@ check "precedence: deny beats allow (0 of 10), allow passes (10 of 10)" \
 
 # rule get and del name a rule by prefix and selector.
 rl rule get 0.0.0.0/0 proto tcp dport 443,80 syn
-check "rule get PREFIX SELECTOR" grep -Eq '^0\.0\.0\.0/0 +limit +100/second .* proto tcp dport 80,443 syn$' "$TMP/out"
+check "rule get PREFIX SELECTOR" grep -Eq '^0\.0\.0\.0/0 +limit +100/second .* proto tcp dport 80,443 syn +- +-$' "$TMP/out"
 rl rule del 0.0.0.0/0 proto tcp dport 22
 check "rule del with another selector is refused" \
 	sh -c "[ $? = 1 ] && grep -q 'no rule for this prefix and selector' '$TMP/err'"

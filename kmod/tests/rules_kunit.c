@@ -168,25 +168,25 @@ static void edits_add_replace_and_delete_one_rule(struct kunit *test)
 	struct rl_key k;
 
 	src4(&k, 0x0a010101);
-	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &allow8, &msg);
+	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &allow8, RL_RULES_MAX, &msg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs1));
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs1, &k)->action, NF_RL_ACTION_ALLOW);
 	/* The old set is left as it was: readers may still hold it. */
 	KUNIT_EXPECT_EQ(test, rs0->nrules, 1);
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs0, &k)->action, NF_RL_ACTION_LIMIT);
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &deny8, &msg)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &deny8, RL_RULES_MAX, &msg)),
 			-EEXIST);
-	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &deny8, &msg);
+	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &deny8, RL_RULES_MAX, &msg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
 	KUNIT_EXPECT_EQ(test, rs2->nrules, 2);
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs2, &k)->action, NF_RL_ACTION_DENY);
 
-	rs3 = rl_rules_edit(rs2, RL_RULES_DEL, &allow8, &msg);
+	rs3 = rl_rules_edit(rs2, RL_RULES_DEL, &allow8, RL_RULES_MAX, &msg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs3));
 	KUNIT_EXPECT_EQ(test, rs3->nrules, 1);
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs3, &k)->action, NF_RL_ACTION_LIMIT);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8, &msg)),
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8, RL_RULES_MAX, &msg)),
 			-ENOENT);
 	KUNIT_EXPECT_NOT_NULL(test, rl_rules_find(rs2, &deny8.match, &deny8.sel));
 	KUNIT_EXPECT_NULL(test, rl_rules_find(rs3, &deny8.match, &deny8.sel));
@@ -332,6 +332,172 @@ static void thousands_of_rules_match_like_a_linear_scan(struct kunit *test)
 	rl_rules_free(rs);
 }
 
+static struct rl_rule owned(struct rl_rule r, const char *owner, u64 expires_ns)
+{
+	strscpy(r.owner, owner, sizeof(r.owner));
+	r.expires_ns = expires_ns;
+	return r;
+}
+
+/* A timed rule is gone from the set made at its expiry, and only it. */
+static void expired_rules_leave_the_set_at_their_time(struct kunit *test)
+{
+	struct rl_rule r[] = {
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		owned(rule4(0x0a000000, 8, NF_RL_ACTION_DENY), "", 2000),
+		owned(rule4(0x0a010000, 16, NF_RL_ACTION_ALLOW), "cluster", 1000),
+	};
+	struct rl_ruleset *rs = build(test, r, ARRAY_SIZE(r)), *rs1, *rs2;
+	struct rl_key k;
+	u32 n = 99;
+
+	src4(&k, 0x0a010101);
+	KUNIT_EXPECT_EQ(test, rs->next_expiry, 1000);
+	/* Not yet: no new set, and nothing counted. */
+	KUNIT_EXPECT_NULL(test, rl_rules_expire(rs, 999, &n));
+	KUNIT_EXPECT_EQ(test, n, 0);
+	KUNIT_EXPECT_TRUE(test, rl_rule_live(rl_rules_match(rs, &k), 999));
+	KUNIT_EXPECT_FALSE(test, rl_rule_live(rl_rules_match(rs, &k), 1000));
+
+	rs1 = rl_rules_expire(rs, 1000, &n);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(rs1));
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rs1->nrules, 2);
+	KUNIT_EXPECT_EQ(test, rs1->next_expiry, 2000);
+	/* The /16 allow is gone: the /8 deny is the longest match now. */
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs1, &k)->action, NF_RL_ACTION_DENY);
+
+	rs2 = rl_rules_expire(rs1, 5000, &n);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(rs2));
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rs2->nrules, 1);
+	KUNIT_EXPECT_EQ(test, rs2->next_expiry, 0);
+	KUNIT_EXPECT_NULL(test, rl_rules_expire(rs2, U64_MAX, &n));
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs2, &k)->action, NF_RL_ACTION_LIMIT);
+	rl_rules_free(rs2);
+	rl_rules_free(rs1);
+	rl_rules_free(rs);
+}
+
+/* An agent may change only its own rules; the administrator any. */
+static void owners_touch_only_their_own_rules(struct kunit *test)
+{
+	struct rl_rule admin8 = rule4(0x0a000000, 8, NF_RL_ACTION_DENY);
+	struct rl_rule agent8 = owned(admin8, "cluster", 0);
+	struct rl_rule other8 = owned(admin8, "other", 0);
+	struct rl_rule agent16 = owned(rule4(0x0a010000, 16, NF_RL_ACTION_DENY),
+				       "cluster", 0);
+	struct rl_ruleset *rs0 = build(test, &admin8, 1), *rs1, *rs2;
+	const char *msg = NULL;
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs0, RL_RULES_REPLACE,
+						    &agent8, 10, &msg)), -EBUSY);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs0, RL_RULES_DEL,
+						    &agent8, 10, &msg)), -EBUSY);
+	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &agent16, 10, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs1));
+	KUNIT_EXPECT_EQ(test, rl_rules_count_owner(rs1, "cluster"), 1);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_DEL,
+						    &other8, 10, &msg)), -EBUSY);
+	/* The administrator takes the agent's rule over by replacing it. */
+	agent16.owner[0] = '\0';
+	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &agent16, 10, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
+	KUNIT_EXPECT_EQ(test, rl_rules_count_owner(rs2, "cluster"), 0);
+	KUNIT_EXPECT_EQ(test, rl_rules_count_owner(rs2, ""), 2);
+	rl_rules_free(rs2);
+	rl_rules_free(rs1);
+	rl_rules_free(rs0);
+}
+
+/* The cap counts one owner's rules; replacing one of them needs no room. */
+static void an_owner_holds_at_most_its_cap(struct kunit *test)
+{
+	struct rl_rule a = owned(rule4(0x0a000001, 32, NF_RL_ACTION_DENY), "agent", 0);
+	struct rl_rule b = owned(rule4(0x0a000002, 32, NF_RL_ACTION_DENY), "agent", 0);
+	struct rl_rule c = owned(rule4(0x0a000003, 32, NF_RL_ACTION_DENY), "other", 0);
+	struct rl_rule two[] = { a, b };
+	struct rl_ruleset *rs0 = build(test, NULL, 0), *rs1, *rs2;
+	const char *msg = NULL;
+
+	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &a, 1, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs1));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &b, 1, &msg)),
+			-ENOSPC);
+	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &a, 1, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
+	rl_rules_free(rs2);
+	/* Another owner has its own count. */
+	rs2 = rl_rules_edit(rs1, RL_RULES_ADD, &c, 1, &msg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
+	rl_rules_free(rs2);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_set_owner(rs1, "agent", two, 2, 1, &msg)),
+			-ENOSPC);
+	rl_rules_free(rs1);
+	rl_rules_free(rs0);
+}
+
+/*
+ * "rlctl apply" replaces the administrator's rules and keeps an agent's,
+ * except one colliding with the administrator's new rules; an agent's set
+ * replaces its own and may not collide with anyone's.
+ */
+static void set_owner_replaces_one_owners_rules(struct kunit *test)
+{
+	struct rl_rule start[] = {
+		rule4(0, 0, NF_RL_ACTION_LIMIT),
+		owned(rule4(0x0a000001, 32, NF_RL_ACTION_DENY), "cluster", 5000),
+		owned(rule4(0x0a000002, 32, NF_RL_ACTION_DENY), "cluster", 5000),
+	};
+	struct rl_rule admin[] = {
+		rule4(0x0a000002, 32, NF_RL_ACTION_ALLOW),
+		rule4(0x0b000000, 8, NF_RL_ACTION_DENY),
+	};
+	struct rl_rule agent[] = {
+		owned(rule4(0x0a000003, 32, NF_RL_ACTION_DENY), "cluster", 7000),
+	};
+	struct rl_rule clash[] = {
+		owned(rule4(0x0b000000, 8, NF_RL_ACTION_DENY), "cluster", 7000),
+	};
+	struct rl_ruleset *rs0 = build(test, start, ARRAY_SIZE(start)), *rs1, *rs2;
+	const char *msg = NULL;
+	struct rl_key k;
+
+	rs1 = rl_rules_set_owner(rs0, "", admin, ARRAY_SIZE(admin), 10, &msg);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rs1), "%s", msg);
+	/* The default rule went (not in the file); .1 stayed; .2 is admin's. */
+	KUNIT_EXPECT_EQ(test, rs1->nrules, 3);
+	KUNIT_EXPECT_EQ(test, rl_rules_count_owner(rs1, "cluster"), 1);
+	KUNIT_EXPECT_EQ(test, rs1->next_expiry, 5000);
+	src4(&k, 0x0a000002);
+	KUNIT_EXPECT_EQ(test, rl_rules_match(rs1, &k)->action, NF_RL_ACTION_ALLOW);
+	src4(&k, 0x0a000001);
+	KUNIT_EXPECT_STREQ(test, rl_rules_match(rs1, &k)->owner, "cluster");
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_set_owner(rs1, "cluster", clash, 1,
+							 10, &msg)), -EEXIST);
+	rs2 = rl_rules_set_owner(rs1, "cluster", agent, 1, 10, &msg);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rs2), "%s", msg);
+	KUNIT_EXPECT_EQ(test, rs2->nrules, 3);
+	KUNIT_EXPECT_NULL(test, rl_rules_match(rs2, &k));	/* .1 is gone */
+	KUNIT_EXPECT_EQ(test, rs2->next_expiry, 7000);
+	rl_rules_free(rs2);
+	rl_rules_free(rs1);
+	rl_rules_free(rs0);
+}
+
+static void owner_tags_are_words(struct kunit *test)
+{
+	char tag[NF_RL_OWNER_LEN];
+
+	KUNIT_EXPECT_TRUE(test, rl_rules_owner_valid(""));
+	KUNIT_EXPECT_TRUE(test, rl_rules_owner_valid("rlsyncd-1.eu_w"));
+	KUNIT_EXPECT_FALSE(test, rl_rules_owner_valid("a b"));
+	KUNIT_EXPECT_FALSE(test, rl_rules_owner_valid("a\n"));
+	memset(tag, 'a', sizeof(tag));	/* no NUL */
+	KUNIT_EXPECT_FALSE(test, rl_rules_owner_valid(tag));
+}
+
 static struct kunit_case rules_cases[] = {
 	KUNIT_CASE_PARAM(most_specific_ipv4_rule_wins, lpm_gen_params),
 	KUNIT_CASE(families_do_not_mix),
@@ -339,6 +505,11 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE(empty_set_matches_nothing),
 	KUNIT_CASE(a_lone_default_rule_answers_every_source),
 	KUNIT_CASE(edits_add_replace_and_delete_one_rule),
+	KUNIT_CASE(expired_rules_leave_the_set_at_their_time),
+	KUNIT_CASE(owners_touch_only_their_own_rules),
+	KUNIT_CASE(an_owner_holds_at_most_its_cap),
+	KUNIT_CASE(set_owner_replaces_one_owners_rules),
+	KUNIT_CASE(owner_tags_are_words),
 	KUNIT_CASE(table_key_finds_the_rule_that_made_it),
 	KUNIT_CASE(thousands_of_rules_match_like_a_linear_scan),
 	{}

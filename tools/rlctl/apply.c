@@ -9,6 +9,11 @@
  * one NF_RL_CMD_SET_RULES request, checks every rule and setting, and swaps
  * the new rule set in with the settings, or changes nothing.  Settings the
  * file does not mention keep their values; rules it does not list are gone.
+ *
+ * Both deal in the administrator's rules only: rules an agent installed with
+ * an owner tag (rlsyncd's "cluster") are neither saved nor replaced, except
+ * that a rule of the file wins over an agent's rule for the same prefix and
+ * selector (README, "Timed rules and owners").
  */
 
 #include <errno.h>
@@ -60,7 +65,7 @@ static void put_config(struct nlmsghdr *nlh, void *arg)
 	for (i = 0; i < c->n; i++)
 		rl_nl_put_rule(nlh, &c->rules[i], false);
 	if (c->set.has_dry_run || c->set.has_policy || c->set.has_max ||
-	    c->set.has_log)
+	    c->set.has_log || c->set.has_owner_max)
 		rl_nl_put_settings(nlh, &c->set);
 }
 
@@ -93,6 +98,13 @@ static int apply_run(int argc, char **argv, const struct rlctl_opts *o)
 	}
 	ret = rl_parse_config(text, len, &c, err);
 	free(text);
+	for (size_t i = 0; !ret && i < c.n; i++) {
+		if (!c.rules[i].owner[0])
+			continue;
+		rl_format_prefix(&c.rules[i].prefix, err, sizeof(err));
+		strcat(err, ": a rule with an owner is that owner's to set; apply sets the administrator's rules");
+		ret = -EINVAL;
+	}
 	if (ret) {
 		rl_usage_error("%s: %s", path, err);
 		rl_config_free(&c);
@@ -119,9 +131,10 @@ static void print_json(const struct rl_config_file *c)
 {
 	size_t i;
 
-	printf("{\"set\":{\"dry_run\":%s,\"full_policy\":\"%s\",\"max_entries\":%u,\"log\":%s},\"rules\":[",
+	printf("{\"set\":{\"dry_run\":%s,\"full_policy\":\"%s\",\"max_entries\":%u,\"log\":%s,\"owner_rules_max\":%u},\"rules\":[",
 	       c->set.dry_run ? "true" : "false", rl_policy_name(c->set.policy),
-	       c->set.max_entries, c->set.log ? "true" : "false");
+	       c->set.max_entries, c->set.log ? "true" : "false",
+	       c->set.owner_max);
 	for (i = 0; i < c->n; i++) {
 		printf("%s", i ? "," : "");
 		rl_print_rule_json(stdout, &c->rules[i]);
@@ -132,6 +145,7 @@ static void print_json(const struct rl_config_file *c)
 static int save_run(int argc, char **argv, const struct rlctl_opts *o)
 {
 	struct rl_config_file c = { 0 };
+	size_t i, j, agents;
 	int err;
 
 	if (argc > 1) {
@@ -143,10 +157,20 @@ static int save_run(int argc, char **argv, const struct rlctl_opts *o)
 		err = rl_rules_fetch(&c.rules, &c.n);
 	if (err)
 		return rl_nl_error(err);
-	if (o->json)
+	/* An agent's rules are its own to restore; apply would refuse them. */
+	for (i = j = 0; i < c.n; i++)
+		if (!c.rules[i].owner[0])
+			c.rules[j++] = c.rules[i];
+	agents = c.n - j;
+	c.n = j;
+	if (o->json) {
 		print_json(&c);
-	else
+	} else {
 		rl_format_config(stdout, &c);
+		if (agents)
+			printf("# %zu rules of agents (owner tags) not saved: they reinstall their own\n",
+			       agents);
+	}
 	rl_config_free(&c);
 	return RLCTL_EXIT_OK;
 }

@@ -106,12 +106,12 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 		     unsigned int *seen, bool *burst_bytes, char *err)
 {
 	static const char * const words[] = {
-		"rate", "burst", "prefix-len", "action", "algo",
+		"rate", "burst", "prefix-len", "action", "algo", "timeout",
 	};
 	uint32_t w, u;
 
 	if (lookup(words, ARRAY_LEN(words), k, &w))
-		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action, algo, proto, dport, syn, icmp-type, iif, per-port)", k);
+		return fail(err, "unknown rule keyword '%s' (rate, burst, prefix-len, action, algo, timeout, owner, proto, dport, syn, icmp-type, iif, per-port)", k);
 	if (*seen & (1u << w))
 		return fail(err, "'%s' given twice", k);
 	*seen |= 1u << w;
@@ -136,9 +136,13 @@ static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,
 		if (lookup(actions, ARRAY_LEN(actions), v, &r->action))
 			return fail(err, "bad action '%s': expected limit, allow or deny", v);
 		return 0;
-	default:
+	case 4:
 		if (lookup(algos, ARRAY_LEN(algos), v, &r->algo))
 			return fail(err, "bad algo '%s': expected token-bucket, gcra or sliding-window", v);
+		return 0;
+	default:
+		if (rl_parse_duration(v, NF_RL_TIMEOUT_MAX_MS, &r->timeout_ms))
+			return fail(err, "bad timeout '%s': expected 1ms to 30d, e.g. 500ms, 30s, 10m, 2h, 1d", v);
 		return 0;
 	}
 }
@@ -173,6 +177,15 @@ int rl_parse_rule(int argc, char **argv, bool prefix_only,
 			return -EINVAL;
 		if (n)
 			continue;
+		/* An owner names whose rule it is: del and get take it too. */
+		if (!strcmp(argv[i], "owner")) {
+			if (t.owner[0])
+				return fail(err, "'owner' given twice");
+			if (i + 1 == argc || rl_parse_owner(argv[i + 1], t.owner))
+				return fail(err, "owner wants 1 to 15 of A-Z a-z 0-9 _ . -");
+			n = 2;
+			continue;
+		}
 		if (prefix_only)
 			return fail(err, "only a PREFIX and a selector are expected, not '%s'", argv[i]);
 		if (i + 1 == argc)
@@ -236,8 +249,14 @@ int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,
 		if (rl_parse_bool(val, &s->log))
 			return fail(err, "log wants on or off, not '%s'", val);
 		s->has_log = true;
+	} else if (!strcmp(name, "owner-rules-max")) {
+		if (s->has_owner_max)
+			return fail(err, "'%s' given twice", name);
+		if (rl_parse_u32(val, 65536, &s->owner_max))
+			return fail(err, "owner-rules-max wants 0 to 65536, not '%s'", val);
+		s->has_owner_max = true;
 	} else {
-		return fail(err, "unknown setting '%s' (dry-run, full-policy, max-entries, log)", name);
+		return fail(err, "unknown setting '%s' (dry-run, full-policy, max-entries, log, owner-rules-max)", name);
 	}
 	return 0;
 }
@@ -401,7 +420,10 @@ void rl_config_free(struct rl_config_file *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* "PREFIX [rate R] [burst B] [prefix-len N] [algo A] | action A": rl_parse_rule's input. */
+/*
+ * "PREFIX [SELECTOR] [rate R] [burst B] [prefix-len N] [algo A] | action A
+ * [timeout T] [owner O]": rl_parse_rule's input.
+ */
 void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 {
 	char p[64], sel[200];
@@ -409,26 +431,38 @@ void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len)
 
 	rl_format_prefix(&r->prefix, p, sizeof(p));
 	rl_sel_format(&r->sel, r->prefix.family, sel, sizeof(sel));
-	if (r->action != NF_RL_ACTION_LIMIT) {
-		snprintf(buf, len, "%s%s action %s", p, sel, rl_action_name(r->action));
-		return;
-	}
-	n = snprintf(buf, len, "%s%s", p, sel);
-	if (r->has_rate && n >= 0 && (size_t)n < len) {
+	if (r->action != NF_RL_ACTION_LIMIT)
+		n = snprintf(buf, len, "%s%s action %s", p, sel,
+			     rl_action_name(r->action));
+	else
+		n = snprintf(buf, len, "%s%s", p, sel);
+	if (r->action == NF_RL_ACTION_LIMIT && r->has_rate && n >= 0 &&
+	    (size_t)n < len) {
 		char rate[48];
 
 		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
 		n += snprintf(buf + n, len - n, " rate %s", rate);
 	}
-	if (r->has_burst && n >= 0 && (size_t)n < len)
+	if (r->action == NF_RL_ACTION_LIMIT && r->has_burst && n >= 0 &&
+	    (size_t)n < len)
 		n += snprintf(buf + n, len - n, " burst %llu%s",
 			      (unsigned long long)r->burst,
 			      r->unit == NF_RL_UNIT_BYTES ? "bytes" : "");
-	if (r->has_agg && n >= 0 && (size_t)n < len)
+	if (r->action == NF_RL_ACTION_LIMIT && r->has_agg && n >= 0 &&
+	    (size_t)n < len)
 		n += snprintf(buf + n, len - n, " prefix-len %u", r->agg);
 	/* The default algorithm goes unsaid, as the default action does. */
-	if (r->algo != NF_RL_ALGO_TOKEN_BUCKET && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - n, " algo %s", rl_algo_name(r->algo));
+	if (r->action == NF_RL_ACTION_LIMIT &&
+	    r->algo != NF_RL_ALGO_TOKEN_BUCKET && n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " algo %s", rl_algo_name(r->algo));
+	if (r->timeout_ms && n >= 0 && (size_t)n < len) {
+		char d[32];
+
+		rl_format_duration(r->timeout_ms, d, sizeof(d));
+		n += snprintf(buf + n, len - n, " timeout %s", d);
+	}
+	if (r->owner[0] && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " owner %s", r->owner);
 }
 
 /* The file rl_parse_config() reads back to the same configuration. */
@@ -447,6 +481,8 @@ void rl_format_config(FILE *f, const struct rl_config_file *c)
 		fprintf(f, "set max-entries %u\n", s->max_entries);
 	if (s->has_log)
 		fprintf(f, "set log %s\n", s->log ? "on" : "off");
+	if (s->has_owner_max)
+		fprintf(f, "set owner-rules-max %u\n", s->owner_max);
 	for (i = 0; i < c->n; i++) {
 		rl_format_rule(&c->rules[i], buf, sizeof(buf));
 		fprintf(f, "rule %s\n", buf);
@@ -475,5 +511,9 @@ void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r)
 		fprintf(f, ",\"burst\":%llu", (unsigned long long)r->burst);
 	if (r->has_agg)
 		fprintf(f, ",\"prefix_len\":%u", r->agg);
+	if (r->timeout_ms)
+		fprintf(f, ",\"timeout_ms\":%llu", (unsigned long long)r->timeout_ms);
+	if (r->owner[0])
+		fprintf(f, ",\"owner\":\"%s\"", r->owner);
 	fputc('}', f);
 }

@@ -90,13 +90,43 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* What "rlctl entries" asks the kernel to leave out. */
+struct filter {
+	bool by_prefix, by_rule;
+	struct rl_prefix prefix;
+	struct rl_rule_spec rule;	/* its prefix and selector */
+	uint64_t active_ms;		/* 0: any */
+};
+
 static void put_filter(struct nlmsghdr *nlh, void *arg)
 {
-	if (arg)
-		rl_nl_put_prefix(nlh, arg);
+	const struct filter *f = arg;
+	struct nlattr *nest, *sel;
+
+	if (!f || (!f->by_prefix && !f->by_rule && !f->active_ms))
+		return;
+	nest = mnl_attr_nest_start(nlh, NF_RL_A_ENTRY);
+	if (f->by_prefix) {
+		mnl_attr_put(nlh, NF_RL_A_ENTRY_ADDR,
+			     f->prefix.family == AF_INET ? 4 : 16, f->prefix.addr);
+		mnl_attr_put_u8(nlh, NF_RL_A_ENTRY_PREFIX, f->prefix.len);
+	}
+	if (f->active_ms)
+		mnl_attr_put_u64(nlh, NF_RL_A_ENTRY_IDLE_MS, f->active_ms);
+	if (f->by_rule) {
+		const struct rl_prefix *p = &f->rule.prefix;
+
+		mnl_attr_put(nlh, NF_RL_A_ENTRY_RULE_ADDR,
+			     p->family == AF_INET ? 4 : 16, p->addr);
+		mnl_attr_put_u8(nlh, NF_RL_A_ENTRY_RULE_PREFIX, p->len);
+		sel = mnl_attr_nest_start(nlh, NF_RL_A_ENTRY_RULE_SEL);
+		rl_nl_put_sel(nlh, &f->rule.sel);
+		mnl_attr_nest_end(nlh, sel);
+	}
+	mnl_attr_nest_end(nlh, nest);
 }
 
-static int dump(const struct rl_prefix *filter, struct entries *es)
+static int dump(const struct filter *filter, struct entries *es)
 {
 	int err;
 
@@ -166,21 +196,55 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 		fprintf(stderr, "rlctl: the table changed during the listing: it may miss or repeat sources\n");
 }
 
+/*
+ * "[PREFIX] [active DURATION] [rule PREFIX [SELECTOR]]": the rule filter
+ * comes last, so that the selector words that follow it are its own.
+ */
+static int parse_filter(int argc, char **argv, struct filter *f)
+{
+	char err[RL_ERR_LEN];
+	int i = 1;
+
+	memset(f, 0, sizeof(*f));
+	if (i < argc && strcmp(argv[i], "active") && strcmp(argv[i], "rule")) {
+		if (rl_parse_prefix(argv[i], &f->prefix)) {
+			rl_usage_error("'%s' is not a prefix (ADDR or ADDR/LEN, host bits zero)", argv[i]);
+			return -1;
+		}
+		f->by_prefix = true;
+		i++;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "active")) {
+		if (rl_parse_duration(argv[i + 1], UINT64_MAX / 2, &f->active_ms)) {
+			rl_usage_error("active wants a duration, e.g. 1s or 500ms, not '%s'", argv[i + 1]);
+			return -1;
+		}
+		i += 2;
+	}
+	if (i + 1 < argc && !strcmp(argv[i], "rule")) {
+		if (rl_parse_rule(argc - i - 1, argv + i + 1, true, &f->rule, err)) {
+			rl_usage_error("entries rule: %s", err);
+			return -1;
+		}
+		f->by_rule = true;
+		i = argc;
+	}
+	if (i < argc) {
+		rl_usage_error("entries [PREFIX] [active DURATION] [rule PREFIX [SELECTOR]]: '%s' is not expected", argv[i]);
+		return -1;
+	}
+	return 0;
+}
+
 static int entries_run(int argc, char **argv, const struct rlctl_opts *o)
 {
-	struct rl_prefix filter;
+	struct filter filter;
 	struct entries es;
 	int err;
 
-	if (argc > 2) {
-		rl_usage_error("entries takes at most one PREFIX");
+	if (parse_filter(argc, argv, &filter))
 		return RLCTL_EXIT_USAGE;
-	}
-	if (argc == 2 && rl_parse_prefix(argv[1], &filter)) {
-		rl_usage_error("'%s' is not a prefix (ADDR or ADDR/LEN, host bits zero)", argv[1]);
-		return RLCTL_EXIT_USAGE;
-	}
-	err = dump(argc == 2 ? &filter : NULL, &es);
+	err = dump(&filter, &es);
 	if (err) {
 		free(es.v);
 		return rl_nl_error(err);
@@ -313,7 +377,8 @@ static int flush_run(int argc, char **argv, const struct rlctl_opts *o)
 }
 
 const struct rlctl_cmd rlctl_entries_cmds[] = {
-	{ "entries", entries_run, "entries [PREFIX]" },
+	{ "entries", entries_run,
+	  "entries [PREFIX] [active DURATION] [rule PREFIX [SELECTOR]]" },
 	{ "top", top_run, "top [-n N] [--sort drops|passed|rate]" },
 	{ "flush", flush_run, "flush [PREFIX]" },
 	{ NULL },

@@ -398,7 +398,11 @@ void rl_nl_put_rule(struct nlmsghdr *nlh, const struct rl_rule_spec *r,
 	mnl_attr_put(nlh, NF_RL_A_RULE_ADDR, p->family == AF_INET ? 4 : 16, p->addr);
 	mnl_attr_put_u8(nlh, NF_RL_A_RULE_PREFIX, p->len);
 	rl_nl_put_sel(nlh, &r->sel);
+	if (r->owner[0])
+		mnl_attr_put_strz(nlh, NF_RL_A_RULE_OWNER, r->owner);
 	if (!prefix_only) {
+		if (r->timeout_ms)
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_TIMEOUT_MS, r->timeout_ms);
 		mnl_attr_put_u32(nlh, NF_RL_A_RULE_ACTION, r->action);
 		if (r->has_rate) {
 			mnl_attr_put_u64(nlh, NF_RL_A_RULE_RATE, r->rate);
@@ -429,6 +433,8 @@ void rl_nl_put_settings(struct nlmsghdr *nlh, const struct rl_settings *s)
 		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_MAX_ENTRIES, s->max_entries);
 	if (s->has_log)
 		mnl_attr_put_u8(nlh, NF_RL_A_CONFIG_LOG, s->log);
+	if (s->has_owner_max)
+		mnl_attr_put_u32(nlh, NF_RL_A_CONFIG_OWNER_RULES_MAX, s->owner_max);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -454,6 +460,10 @@ void rl_nl_parse_settings(const struct nlattr *nest, struct rl_settings *s)
 		case NF_RL_A_CONFIG_LOG:
 			s->log = rl_nl_uint(a);
 			s->has_log = true;
+			break;
+		case NF_RL_A_CONFIG_OWNER_RULES_MAX:
+			s->owner_max = rl_nl_uint(a);
+			s->has_owner_max = true;
 			break;
 		}
 	}
@@ -502,6 +512,12 @@ int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r)
 			break;
 		case NF_RL_A_RULE_ALGO: r->algo = rl_nl_uint(a); break;
 		case NF_RL_A_RULE_UNIT: r->unit = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_TIMEOUT_MS: r->timeout_ms = rl_nl_uint(a); break;
+		case NF_RL_A_RULE_OWNER:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) ||
+			    rl_parse_owner(mnl_attr_get_str(a), r->owner))
+				return -EINVAL;
+			break;
 		}
 	}
 	return r->prefix.family ? 0 : -EINVAL;

@@ -6,6 +6,7 @@
  */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,4 +259,68 @@ void rl_format_prefix(const struct rl_prefix *p, char *buf, size_t len)
 
 	inet_ntop(p->family, p->addr, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, p->len);
+}
+
+static const struct { const char *sfx; uint64_t ms; } durations[] = {
+	{ "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+	{ "ms", 1 },
+};
+
+/*
+ * A duration: digits and one unit of ms, s, m, h or d ("10m", "500ms");
+ * digits alone are seconds, as ipset's and nft's timeouts are.
+ */
+int rl_parse_duration(const char *s, uint64_t max_ms, uint64_t *ms)
+{
+	char num[24];
+	uint64_t v, unit = 1000;
+	size_t digits, i;
+
+	for (digits = 0; s[digits] >= '0' && s[digits] <= '9'; digits++)
+		;
+	if (!digits || digits >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	if (rl_parse_u64(num, &v))
+		return -EINVAL;
+	if (s[digits]) {
+		for (i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
+			if (!strcmp(s + digits, durations[i].sfx))
+				break;
+		if (i == sizeof(durations) / sizeof(durations[0]))
+			return -EINVAL;
+		unit = durations[i].ms;
+	}
+	if (__builtin_mul_overflow(v, unit, &v) || !v || v > max_ms)
+		return -EINVAL;
+	*ms = v;
+	return 0;
+}
+
+/* The largest unit that says @ms exactly: what rl_parse_duration() reads. */
+void rl_format_duration(uint64_t ms, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(durations) / sizeof(durations[0]) - 1; i++)
+		if (ms && !(ms % durations[i].ms))
+			break;
+	snprintf(buf, len, "%llu%s", (unsigned long long)(ms / durations[i].ms),
+		 durations[i].sfx);
+}
+
+/* An owner tag: 1 to NF_RL_OWNER_LEN - 1 of A-Z a-z 0-9 _ . - */
+int rl_parse_owner(const char *s, char *owner)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n >= NF_RL_OWNER_LEN)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return -EINVAL;
+	memset(owner, 0, NF_RL_OWNER_LEN);
+	memcpy(owner, s, n);
+	return 0;
 }

@@ -53,6 +53,9 @@ int rl_parse_rate(const char *s, uint64_t *n, uint64_t *period_ns, uint32_t *uni
 void rl_format_rate(uint64_t n, uint64_t period_ns, uint32_t unit, char *buf,
 		    size_t len);
 int rl_parse_prefix(const char *s, struct rl_prefix *p);
+int rl_parse_duration(const char *s, uint64_t max_ms, uint64_t *ms);
+void rl_format_duration(uint64_t ms, char *buf, size_t len);
+int rl_parse_owner(const char *s, char *owner);
 const char *rl_rate_unit(uint64_t period_ns);
 void rl_format_prefix(const struct rl_prefix *p, char *buf, size_t len);
 
@@ -88,12 +91,14 @@ struct rl_rule_spec {
 	uint32_t unit;			/* NF_RL_UNIT_*, from the rate */
 	uint32_t algo;			/* NF_RL_ALGO_* */
 	uint8_t agg;
+	uint64_t timeout_ms;		/* 0: none; from the kernel, the time left */
+	char owner[NF_RL_OWNER_LEN];	/* "": the administrator's */
 };
 
 struct rl_settings {
-	bool has_dry_run, has_policy, has_max, has_log;
+	bool has_dry_run, has_policy, has_max, has_log, has_owner_max;
 	bool dry_run, log;
-	uint32_t policy, max_entries;
+	uint32_t policy, max_entries, owner_max;
 };
 
 struct rl_config_file {

@@ -73,7 +73,7 @@ int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
 static void print_rules(const struct rl_rule_spec *v, size_t n,
 			const struct rlctl_opts *o)
 {
-	char p[64], rate[48], sel[200];
+	char p[64], rate[48], sel[200], tmo[32];
 	size_t i;
 
 	if (o->json) {
@@ -85,23 +85,30 @@ static void print_rules(const struct rl_rule_spec *v, size_t n,
 		printf("]\n");
 		return;
 	}
-	printf("%-44s %-6s %-20s %10s %10s %-14s %s\n", "prefix", "action", "rate",
-	       "burst", "prefix-len", "algo", "selector");
+	printf("%-44s %-6s %-20s %10s %10s %-14s %s %s %s\n", "prefix", "action",
+	       "rate", "burst", "prefix-len", "algo", "selector", "timeout",
+	       "owner");
 	for (i = 0; i < n; i++) {
 		const struct rl_rule_spec *r = &v[i];
 
 		rl_format_prefix(&r->prefix, p, sizeof(p));
 		rl_sel_format(&r->sel, r->prefix.family, sel, sizeof(sel));
+		if (r->timeout_ms)
+			rl_format_duration(r->timeout_ms, tmo, sizeof(tmo));
+		else
+			strcpy(tmo, "-");
 		if (r->action != NF_RL_ACTION_LIMIT) {
-			printf("%-44s %-6s %-20s %10s %10s %-14s %s\n", p,
-			       rl_action_name(r->action), "-", "-", "-", "-",
-			       sel[0] ? sel + 1 : "-");
-			continue;
+			printf("%-44s %-6s %-20s %10s %10s %-14s", p,
+			       rl_action_name(r->action), "-", "-", "-", "-");
+		} else {
+			rl_format_rate(r->rate, r->period_ns, r->unit, rate,
+				       sizeof(rate));
+			printf("%-44s %-6s %-20s %10llu %10u %-14s", p, "limit",
+			       rate, (unsigned long long)r->burst, r->agg,
+			       rl_algo_name(r->algo));
 		}
-		rl_format_rate(r->rate, r->period_ns, r->unit, rate, sizeof(rate));
-		printf("%-44s %-6s %-20s %10llu %10u %-14s %s\n", p, "limit", rate,
-		       (unsigned long long)r->burst, r->agg, rl_algo_name(r->algo),
-		       sel[0] ? sel + 1 : "-");
+		printf(" %s %s %s\n", sel[0] ? sel + 1 : "-", tmo,
+		       r->owner[0] ? r->owner : "-");
 	}
 }
 
@@ -190,7 +197,8 @@ static int rule_run(int argc, char **argv, const struct rlctl_opts *o)
 const struct rlctl_cmd rlctl_rule_cmds[] = {
 	{ "rule", rule_run,
 	  "rule add|replace PREFIX [SELECTOR] [rate R] [burst B] [prefix-len N] [algo A] [action limit|allow|deny]\n"
-	  "  rlctl rule del|get PREFIX [SELECTOR]\n"
+	  "                        [timeout T] [owner O]\n"
+	  "  rlctl rule del|get PREFIX [SELECTOR] [owner O]\n"
 	  "  SELECTOR: [proto P] [dport LIST] [syn] [icmp-type LIST] [iif NAME] [per-port]\n"
 	  "  rlctl rule [list]" },
 	{ NULL },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * rlctl set dry-run on|off | full-policy shared|drop|accept | max-entries N |
- * log on|off:
+ * log on|off | owner-rules-max N:
  * change the settings that may change while packets flow.  Several may be
  * given at once; the kernel applies all of them or none.
  */
@@ -39,6 +39,6 @@ static int set_run(int argc, char **argv, const struct rlctl_opts *o)
 
 const struct rlctl_cmd rlctl_set_cmds[] = {
 	{ "set", set_run,
-	  "set dry-run on|off | full-policy shared|drop|accept | max-entries N | log on|off ..." },
+	  "set dry-run on|off | full-policy shared|drop|accept | max-entries N | log on|off | owner-rules-max N ..." },
 	{ NULL },
 };

@@ -47,6 +47,11 @@ static const struct counter counters[] = {
 	{ NF_RL_A_STATS_RULES, "rules", "rules", "Rules in force.", true },
 	{ NF_RL_A_STATS_EVENTS_LOST, "events_lost", "events_lost_total",
 	  "Events not sent, over the event rate." },
+	{ NF_RL_A_STATS_RULES_EXPIRED, "rules_expired", "rules_expired_total",
+	  "Timed rules removed when they expired." },
+	{ NF_RL_A_STATS_OWNER_RULES_REFUSED, "owner_rules_refused",
+	  "owner_rules_refused_total",
+	  "Rules refused because their owner held owner-rules-max." },
 };
 
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
@@ -133,6 +138,7 @@ static void print_text(const struct status *st)
 	printf("%-16s %s\n", "dry_run", st->set.dry_run ? "on" : "off");
 	printf("%-16s %s\n", "log", st->set.log ? "on" : "off");
 	printf("%-16s %s\n", "full_policy", rl_policy_name(st->set.policy));
+	printf("%-16s %u\n", "owner_rules_max", st->set.owner_max);
 }
 
 static void print_json(const struct status *st)
@@ -152,12 +158,13 @@ static void print_json(const struct status *st)
 	printf(",\"rate_packets\":%llu,\"rate_period_ns\":%llu,\"burst\":%llu,"
 	       "\"v4_prefix\":%u,\"v6_prefix\":%u,\"hook\":\"%s\",\"priority\":%d,"
 	       "\"max_entries\":%u,\"buckets\":%u,\"dry_run\":%s,\"log\":%s,"
-	       "\"full_policy\":\"%s\"}}\n",
+	       "\"full_policy\":\"%s\",\"owner_rules_max\":%u}}\n",
 	       (unsigned long long)st->rate, (unsigned long long)st->period_ns,
 	       (unsigned long long)st->burst, st->v4_prefix, st->v6_prefix,
 	       name_of(hooks, 2, st->hook), st->priority, st->set.max_entries,
 	       st->buckets, st->set.dry_run ? "true" : "false",
-	       st->set.log ? "true" : "false", rl_policy_name(st->set.policy));
+	       st->set.log ? "true" : "false", rl_policy_name(st->set.policy),
+	       st->set.owner_max);
 }
 
 /*

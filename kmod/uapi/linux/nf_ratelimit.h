@@ -63,6 +63,16 @@ struct nf_rl_port_range {
 #define NF_RL_SELECTORS_MAX	16	/* distinct selectors, per family */
 
 /*
+ * Timed rules and owners.  A rule may expire by itself; a rule's owner tag
+ * ([A-Za-z0-9_.-], up to NF_RL_OWNER_LEN - 1 characters; none: the
+ * administrator's) says which agent manages it, so that one never touches
+ * another's rules.
+ */
+#define NF_RL_OWNER_LEN		16
+#define NF_RL_TIMEOUT_MAX_MS	(30ULL * 24 * 3600 * 1000)	/* 30 days */
+#define NF_RL_OWNER_RULES_DEFAULT	4096	/* per owner, settable */
+
+/*
  * Generic netlink family "nf_ratelimit", described in
  * Documentation/netlink/specs/nf_ratelimit.yaml of this repository.  Every
  * command acts on the caller's network namespace.  Commands that change
@@ -99,6 +109,8 @@ enum nf_rl_attr {
 	NF_RL_A_ENTRY,			/* nest, enum nf_rl_entry_attr */
 	NF_RL_A_RULE,			/* nest, enum nf_rl_rule_attr */
 	NF_RL_A_EVENT,			/* nest, enum nf_rl_event_attr */
+	/* string: whose rules NF_RL_CMD_SET_RULES replaces; none: the admin's */
+	NF_RL_A_OWNER,
 	__NF_RL_A_MAX
 };
 
@@ -119,6 +131,9 @@ enum nf_rl_stats_attr {
 	NF_RL_A_STATS_DENIED,		/* u64, dropped by a deny rule */
 	NF_RL_A_STATS_RULES,		/* u64, rules in force */
 	NF_RL_A_STATS_EVENTS_LOST,	/* u64, events not sent: over their rate */
+	NF_RL_A_STATS_RULES_EXPIRED,	/* u64, timed rules removed at expiry */
+	/* u64, rules refused because their owner held OWNER_RULES_MAX */
+	NF_RL_A_STATS_OWNER_RULES_REFUSED,
 	__NF_RL_A_STATS_MAX
 };
 
@@ -141,6 +156,8 @@ enum nf_rl_config_attr {
 	NF_RL_A_CONFIG_UNIT,		/* u32, enum nf_rl_unit of RATE and BURST */
 	NF_RL_A_CONFIG_ALGO,		/* u32, enum nf_rl_algo */
 	NF_RL_A_CONFIG_LOG,		/* u8, 0 or 1, settable */
+	/* u32, rules one owner may hold (not the admin), settable */
+	NF_RL_A_CONFIG_OWNER_RULES_MAX,
 	__NF_RL_A_CONFIG_MAX
 };
 
@@ -160,6 +177,11 @@ enum nf_rl_entry_attr {
 	/* nest, enum nf_rl_rule_attr: the selector of the entry's rule */
 	NF_RL_A_ENTRY_RULE_SEL,
 	NF_RL_A_ENTRY_PORT,		/* u16, the port of a per-port rule's entry */
+	/*
+	 * In a dump request, NF_RL_A_ENTRY filters: ADDR and PREFIX, the
+	 * entries inside that prefix; IDLE_MS, those idle at most that long;
+	 * RULE_ADDR, RULE_PREFIX and RULE_SEL, those charged under that rule.
+	 */
 	__NF_RL_A_ENTRY_MAX
 };
 
@@ -193,6 +215,9 @@ enum nf_rl_rule_attr {
 	/* string, an input interface name; a trailing '+' matches any suffix */
 	NF_RL_A_RULE_IIF,
 	NF_RL_A_RULE_PER_PORT,		/* flag: a state per source and dport */
+	/* u64: the rule is removed this many ms from now; dumps: the time left */
+	NF_RL_A_RULE_TIMEOUT_MS,
+	NF_RL_A_RULE_OWNER,		/* string, NF_RL_OWNER_LEN; none: the admin */
 	__NF_RL_A_RULE_MAX
 };
 

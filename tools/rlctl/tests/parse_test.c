@@ -223,6 +223,25 @@ static const struct {
 	{ "10.0.0.0/8 action block", NULL },
 	{ "10.0.0.1/8 rate 5", NULL },
 	{ "", NULL },
+	/* Timed rules and owners: the largest exact unit, at the end. */
+	{ "198.51.100.7 action deny timeout 10m",
+	  "198.51.100.7/32 action deny timeout 10m" },
+	{ "198.51.100.0/24 timeout 3000ms rate 30/s owner cluster",
+	  "198.51.100.0/24 rate 30/second timeout 3s owner cluster" },
+	{ "198.51.100.7 action deny timeout 90", "198.51.100.7/32 action deny timeout 90s" },
+	{ "198.51.100.7 action deny timeout 1500ms",
+	  "198.51.100.7/32 action deny timeout 1500ms" },
+	{ "198.51.100.7 action deny timeout 30d", "198.51.100.7/32 action deny timeout 30d" },
+	{ "198.51.100.7 action deny timeout 31d", NULL },	/* over 30 days */
+	{ "198.51.100.7 action deny timeout 0", NULL },
+	{ "198.51.100.7 action deny timeout 5y", NULL },
+	{ "198.51.100.7 action deny timeout -1s", NULL },
+	{ "198.51.100.7 action deny timeout 99999999999999999999", NULL },
+	{ "198.51.100.7 action deny owner", NULL },
+	{ "198.51.100.7 action deny owner a b", NULL },
+	{ "198.51.100.7 action deny owner a/b", NULL },
+	{ "198.51.100.7 action deny owner 0123456789abcdef", NULL },	/* 16 */
+	{ "198.51.100.7 action deny owner x owner y", NULL },
 	/* Selectors: written back in one order, ports and types sorted. */
 	{ "0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5",
 	  "0.0.0.0/0 proto tcp dport 22 syn rate 3/minute burst 5" },
