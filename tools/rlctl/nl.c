@@ -539,6 +539,16 @@ void rl_nl_put_prefix(struct nlmsghdr *nlh, const struct rl_prefix *p)
  *
  * Return: the exit code for it.
  */
+/**
+ * rl_nl_message() - the kernel's explanation of the last error
+ *
+ * Return: its extended ack message, or "" if it gave none.
+ */
+const char *rl_nl_message(void)
+{
+	return ext_msg;
+}
+
 int rl_nl_error(int err)
 {
 	if (err == -ENOPKG) {

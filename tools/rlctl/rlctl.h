@@ -149,6 +149,7 @@ int rl_nl_get_prefix(const struct nlattr *addr, struct rl_prefix *p);
 int rl_nl_parse_rule(const struct nlattr *nest, struct rl_rule_spec *r);
 uint64_t rl_nl_uint(const struct nlattr *attr);
 int rl_nl_error(int err);
+const char *rl_nl_message(void);
 
 /* Common output helpers. */
 void rl_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

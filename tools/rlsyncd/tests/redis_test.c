@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rlsyncd's Redis side against a real redis-server (script_test.sh starts
+ * one on 127.0.0.1): three hosts' deltas make cluster estimates and shares,
+ * a batch of the largest size, NOSCRIPT and a server restart are recovered
+ * from, a wrong password is an error of its own; and against a fake server
+ * whose replies are hostile, every one is refused without a verdict.
+ *
+ * usage: redis_test PORT CASE, CASE one of estimates, batch, noscript,
+ * restart (runs $RESTART between two syncs), auth, hostile N (the fake
+ * server's reply number N).  KTAP lines; exit 1 on a failure.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hiredis/hiredis.h>
+
+#include "../rlsyncd.h"
+
+static int failed, n;
+
+static void ok(int cond, const char *what)
+{
+	printf("%sok %d %s\n", cond ? "" : "not ", ++n, what);
+	failed |= !cond;
+}
+
+struct got {
+	unsigned int count;
+	uint64_t est[16];
+	uint32_t ppm[16];
+	unsigned int idx[16];
+	const struct rls_source *base;
+};
+
+static void verdict(void *arg, const struct rls_source *s, uint64_t est, uint32_t ppm)
+{
+	struct got *g = arg;
+
+	if (g->count < 16) {
+		g->est[g->count] = est;
+		g->ppm[g->count] = ppm;
+		g->idx[g->count] = s - g->base;
+	}
+	g->count++;
+}
+
+static void config(struct rls_config *c, int port, const char *host, const char *rule)
+{
+	char err[RL_ERR_LEN], text[512];
+
+	snprintf(text, sizeof(text), "redis 127.0.0.1:%d\nhost-id %s\n"
+		 "interval 1s\nbatch 10000\ncluster %s\n", port, host, rule);
+	if (rls_parse_config(text, strlen(text), c, err)) {
+		printf("# %s\n", err);
+		exit(1);
+	}
+}
+
+static void source(struct rls_source *s, const char *addr)
+{
+	memset(s, 0, sizeof(*s));
+	rl_parse_prefix(addr, &s->prefix);
+}
+
+/* One sync of @nsrc sources with @delta each, from host @h. */
+static int sync1(struct rls_redis *r, struct rls_source *s, uint64_t *d,
+		 unsigned int nsrc, struct got *g, char *err)
+{
+	struct rls_batch b = { .rule = 0, .n = nsrc, .src = s, .delta = d };
+	uint64_t bad = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->base = s;
+	return rls_redis_sync(r, &b, 1, verdict, g, &bad, err);
+}
+
+int main(int argc, char **argv)
+{
+	/* 100 per second, burst 20, window 1 s: an allowance of 120. */
+	const char *rule = "web 0.0.0.0/0 rate 100/second burst 20 prefix-len 32";
+	static struct rls_config c[3];
+	struct rls_redis *r[3];
+	char err[RL_ERR_LEN] = "";
+	struct rls_source s[4];
+	uint64_t d[4];
+	struct got g;
+	int port, i, ret;
+
+	if (argc < 3)
+		return 2;
+	port = atoi(argv[1]);
+	printf("TAP version 13\n");
+	if (!strcmp(argv[2], "hostile")) {
+		config(&c[0], port, "a", rule);
+		r[0] = rls_redis_new(&c[0]);
+		ret = rls_redis_connect(r[0], err);
+		ok(!ret, "the fake server passes the handshake");
+		source(&s[0], "192.0.2.1");
+		d[0] = 5;
+		ret = sync1(r[0], s, d, 1, &g, err);
+		printf("# reply %s: %d, %s\n", argv[3], ret, err);
+		ok(ret == -EPROTO || ret == -EIO, "a hostile reply is refused");
+		ok(g.count == 0, "and gives no verdict");
+		printf("1..%d\n", n);
+		return failed;
+	}
+	for (i = 0; i < 3; i++) {
+		config(&c[i], port, (const char *[]){ "a", "b", "c" }[i], rule);
+		if (!strcmp(argv[2], "auth"))
+			strcpy(c[i].password, "wrong");
+		r[i] = rls_redis_new(&c[i]);
+		ret = rls_redis_connect(r[i], err);
+		if (!strcmp(argv[2], "auth")) {
+			printf("# %s\n", err);
+			ok(ret == -EACCES, "a wrong password is -EACCES, not a retry");
+			printf("1..%d\n", n);
+			return failed;
+		}
+		if (ret) {
+			printf("# connect: %s\n", err);
+			return 1;
+		}
+	}
+	source(&s[0], "192.0.2.1");
+	source(&s[1], "192.0.2.2");
+	source(&s[2], "192.0.2.3");
+	if (!strcmp(argv[2], "estimates")) {
+		/* .1 is spread 60/30/40 (130 > 120); .2 is 10 each; .3 is host a's only. */
+		d[0] = 60; d[1] = 10; d[2] = 120;
+		ok(!sync1(r[0], s, d, 3, &g, err) && g.count == 0,
+		   "host a alone: 60, 10, 120 are within 120");
+		d[0] = 30; d[1] = 10;
+		ok(!sync1(r[1], s, d, 2, &g, err) && g.count == 0, "host b: still within");
+		d[0] = 40; d[1] = 10;
+		ret = sync1(r[2], s, d, 2, &g, err);
+		printf("# host c: %d verdicts, estimate %llu, share %u\n", g.count,
+		       (unsigned long long)g.est[0], g.ppm[0]);
+		ok(!ret && g.count == 1 && g.idx[0] == 0,
+		   "host c: the spread source is over, the others not");
+		ok(g.est[0] >= 125 && g.est[0] <= 130,
+		   "its estimate is the three hosts' sum (130; a little less as the window slides)");
+		ok(g.ppm[0] >= 40 * 1000000 / 130 - 1000 && g.ppm[0] <= 40 * 1000000 / 130 + 1000,
+		   "host c's share is 40/130");
+		d[0] = 1;
+		ret = sync1(r[0], s, d, 1, &g, err);
+		ok(!ret && g.count == 1 && g.ppm[0] >= 61 * 1000000 / 131 - 1000 &&
+		   g.ppm[0] <= 61 * 1000000 / 131 + 1000, "host a's share is 61/131");
+		d[2] = 1;
+		ret = sync1(r[0], s + 2, d + 2, 1, &g, err);
+		ok(!ret && g.count == 1 && g.ppm[0] == 1000000,
+		   "a source one host sees: over at 121, that host's share is all of it");
+	} else if (!strcmp(argv[2], "batch")) {
+		static struct rls_source big[10000];
+		static uint64_t bd[10000];
+		static char a[32];
+
+		for (i = 0; i < 10000; i++) {
+			snprintf(a, sizeof(a), "10.%d.%d.1", i / 256, i % 256);
+			source(&big[i], a);
+			bd[i] = i % 100 == 7 ? 500 : 1;
+		}
+		ret = sync1(r[0], big, bd, 10000, &g, err);
+		printf("# %d, %s\n", ret, err);
+		ok(!ret && g.count == 100, "a batch of 10000 (the largest): the 100 over are named");
+		ok(g.count && g.idx[0] % 100 == 7, "by their index in the batch");
+	} else if (!strcmp(argv[2], "noscript")) {
+		redisContext *ctx = redisConnect("127.0.0.1", port);
+		redisReply *rep;
+
+		d[0] = 200;
+		ok(!sync1(r[0], s, d, 1, &g, err) && g.count == 1, "a sync before");
+		rep = redisCommand(ctx, "SCRIPT FLUSH");
+		freeReplyObject(rep);
+		redisFree(ctx);
+		d[0] = 1;
+		ret = sync1(r[0], s, d, 1, &g, err);
+		printf("# %d %s\n", ret, err);
+		ok(!ret && g.count == 1 && g.est[0] >= 190,
+		   "after SCRIPT FLUSH: NOSCRIPT, reloaded, the same sync goes through");
+	} else if (!strcmp(argv[2], "restart")) {
+		d[0] = 200;
+		ok(!sync1(r[0], s, d, 1, &g, err) && g.count == 1, "a sync before");
+		if (system(getenv("RESTART")))
+			return 1;
+		ret = sync1(r[0], s, d, 1, &g, err);
+		printf("# %d %s\n", ret, err);
+		ok(ret == -EIO && !rls_redis_connected(r[0]),
+		   "the restart loses the connection: -EIO, disconnected");
+		ok(!rls_redis_connect(r[0], err), "reconnects");
+		d[0] = 150;
+		ok(!sync1(r[0], s, d, 1, &g, err) && g.count == 1 && g.est[0] == 150,
+		   "syncs again from an empty server (no persistence: estimates start over)");
+	}
+	for (i = 0; i < 3; i++)
+		rls_redis_free(r[i]);
+	printf("1..%d\n", n);
+	return failed;
+}
