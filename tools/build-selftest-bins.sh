@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the selftests' C programs (statically, for the VM's busybox
-# initramfs) and rlctl (which the VM harness copies with its libmnl) into
-# .build/bin.
+# initramfs), rlctl and rlsyncd (which the VM harness copies with their
+# libmnl and libhiredis) into .build/bin.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,4 +17,5 @@ gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter -I"$top/kmod/uapi" \
 gcc -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-o "$top/.build/bin/rl_nfq" "$top/selftests/rl_nfq.c" -lmnl
 make -s -C "$top/tools/rlctl" rlctl
-cp "$top/tools/rlctl/rlctl" "$top/.build/bin/"
+make -s -C "$top/tools/rlsyncd" rlsyncd
+cp "$top/tools/rlctl/rlctl" "$top/tools/rlsyncd/rlsyncd" "$top/.build/bin/"

@@ -37,6 +37,11 @@ tools/build-selftest-bins.sh
 make -s -C tools/rlctl tests/parse_test
 tools/rlctl/tests/parse_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlctl parser:/' >"$out/rlctl-unit.ktap" || true
 results=("rlctl=$out/rlctl-unit.ktap")
+step "rlsyncd: configuration parser, and its script and client against a real redis-server"
+make -s -C tools/rlsyncd tests/conf_test tests/redis_test
+tools/rlsyncd/tests/conf_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlsyncd conf:/' >"$out/rlsyncd-conf.ktap" || true
+tools/rlsyncd/tests/script_test.sh | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlsyncd redis:/' >"$out/rlsyncd-redis.ktap" || true
+results+=("rlsyncd-conf=$out/rlsyncd-conf.ktap" "rlsyncd-redis=$out/rlsyncd-redis.ktap")
 step "netlink spec"
 schema=$(tools/ynl-schema.sh)
 /usr/bin/python3 tools/check-spec.py Documentation/netlink/specs/nf_ratelimit.yaml \
@@ -89,8 +94,11 @@ tests_for() {
 # nfqueue.sh queues with them (nft_queue, nfnetlink_queue); import.sh also
 # uses them, nft_limit, and iptables-legacy with hashlimit, tcp/udp and
 # multiport matches (the recipes' original rules).
+# The three-host test's Redis, with its libraries, in every VM.
+redis=(-p /usr/bin/redis-server -p /usr/bin/redis-cli)
+
 distro() {
-	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft)
+	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft "${redis[@]}")
 	rel=$(tools/stock-kernel.sh "$2")
 	step "module for Debian's kernel $rel"
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
@@ -133,7 +141,7 @@ for k in $kernels; do
 		step "VM: debug kernel, KUnit and selftests"
 		tools/vm/run.sh -k "$debug/arch/x86/boot/bzImage" \
 			-m kunit,selftests,debugchecks -o "$out/debug" \
-			-b .build/bin -t "$(tests_for debug)" -p /usr/sbin/nft \
+			-b .build/bin -t "$(tests_for debug)" -p /usr/sbin/nft "${redis[@]}" \
 			-M "$mods/nf_ratelimit.ko" -M "$mods/nf_ratelimit_kunit.ko" ||
 			echo "not ok 1 vm: the debug kernel VM ran to the end" >>"$out/debug/results.ktap"
 		results+=("debug=$out/debug/results.ktap")

@@ -25,7 +25,7 @@ enum rls_mode { RLS_SYNCED, RLS_DEGRADED, RLS_LOCAL };
 static const char * const mode_names[] = { "synced", "degraded", "local" };
 
 struct counters {
-	uint64_t syncs, sync_failures, redis_errors, bad_replies, kernel_errors;
+	uint64_t ticks, syncs, sync_failures, redis_errors, bad_replies, kernel_errors;
 	uint64_t verdicts_capped, rules_conflicts, reconnects;
 };
 
@@ -44,6 +44,8 @@ struct state {
 	size_t reported;
 	enum rls_mode mode;
 	bool down_logged;
+	uint64_t logged_ms;		/* the last line about Redis coming or going */
+	unsigned int unlogged;		/* such lines not written since */
 	char last_error[RL_ERR_LEN];
 	struct counters n;
 };
@@ -299,6 +301,32 @@ static int install(struct state *st, uint64_t now)
 	return 0;
 }
 
+/*
+ * Redis coming and going: one line per change, and at most one a minute, so
+ * that a flapping link does not fill the journal; the next line says how
+ * many changes it did not report.
+ */
+static void __attribute__((format(printf, 3, 4)))
+redis_log(struct state *st, uint64_t now, const char *fmt, ...)
+{
+	char msg[RL_ERR_LEN + 128];
+	va_list ap;
+
+	if (st->logged_ms && now - st->logged_ms < 60000) {
+		st->unlogged++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (st->unlogged)
+		logmsg("%s (%u changes in the last minute not logged)", msg, st->unlogged);
+	else
+		logmsg("%s", msg);
+	st->logged_ms = now;
+	st->unlogged = 0;
+}
+
 /* Redis is back, or not: the log says so once per change, not every T. */
 static void try_connect(struct state *st, uint64_t now)
 {
@@ -310,7 +338,7 @@ static void try_connect(struct state *st, uint64_t now)
 	ret = rls_redis_connect(st->redis, err);
 	if (!ret) {
 		if (st->down_logged)
-			logmsg("redis is back: synchronising again");
+			redis_log(st, now, "redis is back: synchronising again");
 		else
 			logmsg("connected to redis: synchronising every %llu ms",
 			       (unsigned long long)st->c.interval_ms);
@@ -326,7 +354,7 @@ static void try_connect(struct state *st, uint64_t now)
 	st->n.redis_errors++;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", err);
 	if (!st->down_logged)
-		logmsg("redis unreachable (%s): local limits apply; retrying with backoff up to 10 s", err);
+		redis_log(st, now, "redis unreachable (%s): local limits apply; retrying with backoff up to 10 s", err);
 	st->down_logged = true;
 	st->backoff_ms = st->backoff_ms ? st->backoff_ms * 2 : 100;
 	if (st->backoff_ms > 10000)
@@ -354,13 +382,13 @@ static void write_status(const struct state *st)
 	const struct counters *n = &st->n;
 
 	snprintf(buf, sizeof(buf),
-		 "mode %s\nhost_id %s\nowner %s\ninterval_ms %llu\n"
+		 "mode %s\nhost_id %s\nowner %s\ninterval_ms %llu\nticks %llu\n"
 		 "last_sync_latency_us %llu\nsources_reported %zu\nverdicts %zu\n"
 		 "rules_installed %zu\nsyncs %llu\nsync_failures %llu\nredis_errors %llu\n"
 		 "bad_replies %llu\nkernel_errors %llu\nverdicts_capped %llu\n"
 		 "rules_conflicts %llu\nlast_error %s\n",
 		 mode_names[st->mode], st->c.host_id, st->c.owner,
-		 (unsigned long long)st->c.interval_ms,
+		 (unsigned long long)st->c.interval_ms, (unsigned long long)n->ticks,
 		 (unsigned long long)st->latency_us, st->reported, st->nv,
 		 st->installed, (unsigned long long)n->syncs,
 		 (unsigned long long)n->sync_failures,
@@ -446,7 +474,7 @@ static void sync_once(struct state *st)
 			snprintf(st->last_error, sizeof(st->last_error), "%s", err);
 			if (ret == -EIO) {
 				st->n.redis_errors++;
-				logmsg("redis lost (%s): local limits apply; reconnecting", err);
+				redis_log(st, now, "redis lost (%s): local limits apply; reconnecting", err);
 				st->down_logged = true;
 				st->next_connect_ms = now;
 			} else {
@@ -567,6 +595,7 @@ int main(int argc, char **argv)
 		struct timespec ts;
 		uint64_t start = now_us(), spent;
 
+		st->n.ticks++;
 		sync_once(st);
 		write_status(st);
 		spent = now_us() - start;

@@ -249,36 +249,34 @@ int rls_redis_connect(struct rls_redis *r, char *err)
 	return ret;
 }
 
-/* One batch as an EVALSHA command: the strings live in @buf. */
+/* One batch as an EVALSHA command (sync.lua says what each argument is). */
 static int append_batch(struct rls_redis *r, const struct rls_batch *b)
 {
 	const struct rls_rule *rule = &r->c->rules[b->rule];
-	size_t argc = 6 + 2 * (size_t)b->n, i, per = 96;
+	size_t argc = 9 + 2 * (size_t)b->n, i, per = 96;
 	const char **argv = calloc(argc, sizeof(*argv));
 	char *buf = calloc(argc, per);
+	unsigned long long args[5] = {
+		rule->window_ms, rule->spec.burst, rule->spec.rate,
+		rule->spec.period_ns / 1000000, rule->allowance,
+	};
 	int ret = -ENOMEM;
 
 	if (!argv || !buf)
 		goto out;
+	for (i = 0; i < argc; i++)
+		argv[i] = buf + i * per;
 	argv[0] = "EVALSHA";
 	argv[1] = r->sha;
-	snprintf(buf, per, "%u", b->n);
-	argv[2] = buf;
-	for (i = 0; i < b->n; i++) {
+	snprintf(buf + 2 * per, per, "%u", b->n);
+	for (i = 0; i < b->n; i++)
 		rls_source_key(r->c, &b->src[i], buf + (3 + i) * per, per);
-		argv[3 + i] = buf + (3 + i) * per;
-	}
 	argv[3 + b->n] = r->c->host_id;
-	snprintf(buf + (4 + b->n) * per, per, "%llu", (unsigned long long)rule->window_ms);
-	argv[4 + b->n] = buf + (4 + b->n) * per;
-	snprintf(buf + (5 + b->n) * per, per, "%llu", (unsigned long long)rule->allowance);
-	argv[5 + b->n] = buf + (5 + b->n) * per;
-	for (i = 0; i < b->n; i++) {
-		char *s = buf + (6 + b->n + i) * per;
-
-		snprintf(s, per, "%llu", (unsigned long long)b->delta[i]);
-		argv[6 + b->n + i] = s;
-	}
+	for (i = 0; i < 5; i++)
+		snprintf(buf + (4 + b->n + i) * per, per, "%llu", args[i]);
+	for (i = 0; i < b->n; i++)
+		snprintf(buf + (9 + b->n + i) * per, per, "%llu",
+			 (unsigned long long)b->delta[i]);
 	ret = redisAppendCommandArgv(r->ctx, argc, argv, NULL) == REDIS_OK ? 0 : -EIO;
 out:
 	free(argv);

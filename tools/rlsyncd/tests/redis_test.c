@@ -127,30 +127,34 @@ int main(int argc, char **argv)
 	source(&s[1], "192.0.2.2");
 	source(&s[2], "192.0.2.3");
 	if (!strcmp(argv[2], "estimates")) {
-		/* .1 is spread 60/30/40 (130 > 120); .2 is 10 each; .3 is host a's only. */
-		d[0] = 60; d[1] = 10; d[2] = 120;
-		ok(!sync1(r[0], s, d, 3, &g, err) && g.count == 0,
-		   "host a alone: 60, 10, 120 are within 120");
-		d[0] = 30; d[1] = 10;
-		ok(!sync1(r[1], s, d, 2, &g, err) && g.count == 0, "host b: still within");
-		d[0] = 40; d[1] = 10;
+		/*
+		 * One token bucket for the cluster, burst 20: .1 is spread
+		 * 10 + 8 + 7 = 25 and owes tokens at host c; .2 stays at 5.
+		 */
+		d[0] = 10; d[1] = 5;
+		ok(!sync1(r[0], s, d, 2, &g, err) && g.count == 0,
+		   "host a: 10 and 5 are within a burst of 20");
+		d[0] = 8;
+		ok(!sync1(r[1], s, d, 1, &g, err) && g.count == 0,
+		   "host b: 8 more of .1 (18) still within");
+		d[0] = 7; d[1] = 0;
 		ret = sync1(r[2], s, d, 2, &g, err);
 		printf("# host c: %d verdicts, estimate %llu, share %u\n", g.count,
 		       (unsigned long long)g.est[0], g.ppm[0]);
 		ok(!ret && g.count == 1 && g.idx[0] == 0,
-		   "host c: the spread source is over, the others not");
-		ok(g.est[0] >= 125 && g.est[0] <= 130,
-		   "its estimate is the three hosts' sum (130; a little less as the window slides)");
-		ok(g.ppm[0] >= 40 * 1000000 / 130 - 1000 && g.ppm[0] <= 40 * 1000000 / 130 + 1000,
-		   "host c's share is 40/130");
+		   "host c: 7 more (25) owe tokens: .1 is over, .2 not");
+		ok(g.est[0] >= 24 && g.est[0] <= 25,
+		   "its estimate is the three hosts' sum (25; a little less as the window slides)");
+		ok(g.ppm[0] >= 7 * 1000000 / 25 - 20000 && g.ppm[0] <= 7 * 1000000 / 25 + 20000,
+		   "host c's share is 7/25");
 		d[0] = 1;
 		ret = sync1(r[0], s, d, 1, &g, err);
-		ok(!ret && g.count == 1 && g.ppm[0] >= 61 * 1000000 / 131 - 1000 &&
-		   g.ppm[0] <= 61 * 1000000 / 131 + 1000, "host a's share is 61/131");
-		d[2] = 1;
+		ok(!ret && g.count == 1 && g.ppm[0] >= 11 * 1000000 / 26 - 20000 &&
+		   g.ppm[0] <= 11 * 1000000 / 26 + 20000, "host a's share is 11/26");
+		d[2] = 21;
 		ret = sync1(r[0], s + 2, d + 2, 1, &g, err);
 		ok(!ret && g.count == 1 && g.ppm[0] == 1000000,
-		   "a source one host sees: over at 121, that host's share is all of it");
+		   "a source one host sees: over past its burst, that host's share is all of it");
 	} else if (!strcmp(argv[2], "batch")) {
 		static struct rls_source big[10000];
 		static uint64_t bd[10000];

@@ -72,20 +72,27 @@ diag_version=$(redis-server --version)
 echo "# $diag_version"
 
 # The script alone: estimates, expiry, refusals.
-out=$(lua 'rl:{t}:192.0.2.1/32' , h1 200 10 11 | tr '\n' ' ')
+# Window 200 ms, burst 10, 1 per 1000 ms: no refill worth speaking of
+# between two calls.
+out=$(lua 'rl:{t}:192.0.2.1/32' , h1 200 10 1 1000 10 10 | tr '\n' ' ')
+point $([ "$(echo "$out" | awk '{ print NF }')" = 1 ] && echo 0 || echo 1) \
+	"script: 10 packets are within a burst of 10 (no verdict)"
+out=$(lua 'rl:{t}:192.0.2.1/32' , h1 200 10 1 1000 10 2 | tr '\n' ' ')
 point $([ "$(echo "$out" | awk '{ print NF }')" = 4 ] && echo 0 || echo 1) \
-	"script: 11 over an allowance of 10 is a verdict (now, index, estimate, share)"
-ttl=$(redis-cli -p $port pttl 'rl:{t}:192.0.2.1/32')
+	"script: 2 more owe a token: a verdict (now, index, estimate, share): $out"
+# Burst 10 at 100 per second refills in 200 ms: the key lives 2 windows.
+lua 'rl:{t}:192.0.2.9/32' , h1 200 10 100 1000 30 1 >/dev/null
+ttl=$(redis-cli -p $port pttl 'rl:{t}:192.0.2.9/32')
 point $([ "$ttl" -gt 0 ] && [ "$ttl" -le 400 ] && echo 0 || echo 1) \
-	"script: the key expires 2 windows after its last update (pttl $ttl of 400 ms)"
+	"script: the key expires once its bucket would be full (pttl $ttl of 400 ms)"
 sleep 0.6
-point $([ "$(redis-cli -p $port exists 'rl:{t}:192.0.2.1/32')" = 0 ] && echo 0 || echo 1) \
+point $([ "$(redis-cli -p $port exists 'rl:{t}:192.0.2.9/32')" = 0 ] && echo 0 || echo 1) \
 	"script: an idle source's key is gone: memory holds the active ones"
-out=$(lua 'rl:{t}:192.0.2.1/32' , h1 1000 10 -3 2>&1)
+out=$(lua 'rl:{t}:192.0.2.1/32' , h1 1000 10 100 1000 110 -3 2>&1)
 point $(echo "$out" | grep -q "bad delta" && echo 0 || echo 1) "script: a negative delta is refused"
-out=$(lua 'rl:{t}:192.0.2.1/32' , h1 0 10 3 2>&1)
+out=$(lua 'rl:{t}:192.0.2.1/32' , h1 0 10 100 1000 110 3 2>&1)
 point $(echo "$out" | grep -q "bad arguments" && echo 0 || echo 1) "script: a zero window is refused"
-out=$(lua 'rl:{t}:192.0.2.1/32' 'rl:{t}:192.0.2.2/32' , h1 1000 10 3 2>&1)
+out=$(lua 'rl:{t}:192.0.2.1/32' 'rl:{t}:192.0.2.2/32' , h1 1000 10 100 1000 110 3 2>&1)
 point $(echo "$out" | grep -q "bad arguments" && echo 0 || echo 1) "script: a delta missing is refused"
 
 # The C client: three hosts, batches, recovery.
