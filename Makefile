@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make              build kmod/nf_ratelimit.ko against KDIR, and rlctl
-#   make install      install both, the man page, completion, systemd units
+#   make              build kmod/nf_ratelimit.ko against KDIR, rlctl and rlsyncd
+#   make install      install them, the man pages, completion, systemd units
 #                     and example configuration (then: modprobe nf_ratelimit)
 #   make uninstall    remove what make install put there
 #   make dkms-install register, build and install the module through DKMS
-#   make deb          the Debian packages nf-ratelimit-dkms and rlctl, in .build/deb
+#   make deb          the Debian packages nf-ratelimit-dkms, rlctl and rlsyncd,
+#                     in .build/deb
 #   make check        every test: KUnit and selftests in VMs, and lint
 #   make check-quick  the selftests on Debian's kernel and the unit tests only
 #   make demo         boot a VM and show limiting at work
@@ -30,12 +31,13 @@ DKMS_SRC = /usr/src/nf-ratelimit-$(VERSION)
 MODULE_SOURCES = Kbuild VERSION dkms.conf kmod/Kbuild kmod/uapi \
 		 $(wildcard kmod/*.[ch] kmod/tests/*.c)
 UNITS = nf-ratelimit.service nf-ratelimit-textfile.service nf-ratelimit-textfile.timer
+SYNC_UNITS = nf-ratelimit-sync.service
 # The example configuration: each file of dist/ and where it goes.
 CONFIGS = modprobe.conf:/etc/modprobe.d/nf_ratelimit.conf \
 	  rules.conf:/etc/nf_ratelimit/rules.conf \
 	  nf-ratelimit.default:/etc/default/nf-ratelimit
 
-all: modules rlctl
+all: modules rlctl rlsyncd
 
 kdir:
 	@test -f $(KDIR)/Makefile || { \
@@ -49,7 +51,10 @@ modules: kdir
 rlctl:
 	$(MAKE) -C tools/rlctl rlctl
 
-install: install-module install-rlctl install-config
+rlsyncd:
+	$(MAKE) -C tools/rlsyncd rlsyncd
+
+install: install-module install-rlctl install-config install-rlsyncd
 
 # Into updates/, which depmod prefers to the kernel's own tree; depmod runs
 # on the target system itself only (a package's postinst does it elsewhere).
@@ -64,6 +69,14 @@ install-rlctl: rlctl
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl
 	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) $(addprefix dist/,$(UNITS))
 
+# sync.conf holds the Redis password: 0600, and never overwritten either.
+install-rlsyncd: rlsyncd
+	install -D -m 0755 tools/rlsyncd/rlsyncd $(DESTDIR)$(PREFIX)/sbin/rlsyncd
+	install -D -m 0644 tools/rlsyncd/rlsyncd.8 $(DESTDIR)$(PREFIX)/share/man/man8/rlsyncd.8
+	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) $(addprefix dist/,$(SYNC_UNITS))
+	test -e $(DESTDIR)/etc/nf_ratelimit/sync.conf || \
+		install -D -m 0600 dist/sync.conf $(DESTDIR)/etc/nf_ratelimit/sync.conf
+
 # The examples never overwrite a configuration already there.
 install-config:
 	for c in $(CONFIGS); do f=$(DESTDIR)$${c#*:}; \
@@ -75,7 +88,10 @@ uninstall:
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	rm -f $(DESTDIR)$(PREFIX)/sbin/rlctl $(DESTDIR)$(PREFIX)/share/man/man8/rlctl.8 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/rlctl \
-		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS) $(SYNC_UNITS)) \
+		$(DESTDIR)$(PREFIX)/sbin/rlsyncd $(DESTDIR)$(PREFIX)/share/man/man8/rlsyncd.8
+	! cmp -s dist/sync.conf $(DESTDIR)/etc/nf_ratelimit/sync.conf || \
+		rm $(DESTDIR)/etc/nf_ratelimit/sync.conf
 	for c in $(CONFIGS); do f=$(DESTDIR)$${c#*:}; \
 		! cmp -s dist/$${c%%:*} $$f || rm $$f || exit 1; done
 	-rmdir $(DESTDIR)/etc/nf_ratelimit 2>/dev/null
@@ -133,8 +149,9 @@ plot:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C tools/rlctl clean
+	$(MAKE) -C tools/rlsyncd clean
 	$(MAKE) -C tools/plot clean
 	rm -rf .build
 
-.PHONY: all kdir modules rlctl install install-module install-rlctl install-config \
+.PHONY: all kdir modules rlctl rlsyncd install install-module install-rlctl install-rlsyncd install-config \
 	uninstall dkms-source dkms-install dkms-uninstall deb check check-quick demo lint deps bench plot clean

@@ -670,7 +670,10 @@ static void expire_work_fn(struct work_struct *work)
 					  struct rl_table, expire_work);
 
 	mutex_lock(&t->lock);
-	/* Early (jiffies round down)?  Then the set is unchanged: requeue. */
+	/*
+	 * Early (jiffies round down)?  Then the set is unchanged: requeue.
+	 * Out of memory, it has requeued itself a second later.
+	 */
 	if (!rl_table_expire_rules(t, ktime_get_ns()))
 		expire_schedule(t, rl_table_rules(t));
 	mutex_unlock(&t->lock);
@@ -709,21 +712,23 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_set_rules);
  * so that a rule expired a moment ago is gone for them too.
  *
  * Context: process context, with t->lock held; sleeps.
- * Return: how many rules were removed.
+ * Return: how many rules were removed, or -ENOMEM (the expiry work then
+ * tries again a second later; the expired rules stay until it does).
  */
-unsigned int rl_table_expire_rules(struct rl_table *t, u64 now)
+int rl_table_expire_rules(struct rl_table *t, u64 now)
 {
 	struct rl_ruleset *rs;
 	u32 n;
 
 	lockdep_assert_held(&t->lock);
 	rs = rl_rules_expire(rl_table_rules(t), now, &n);
-	if (IS_ERR_OR_NULL(rs)) {
-		/* Out of memory: the work tries again in a second. */
-		if (rs && READ_ONCE(t->gc_enabled))
+	if (!rs)
+		return 0;
+	if (IS_ERR(rs)) {
+		if (READ_ONCE(t->gc_enabled))
 			mod_delayed_work(system_power_efficient_wq,
 					 &t->expire_work, HZ);
-		return 0;
+		return PTR_ERR(rs);
 	}
 	rl_table_set_rules(t, rs);
 	atomic64_add(n, &t->rules_expired);

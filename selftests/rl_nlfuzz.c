@@ -115,6 +115,20 @@ static void put_sel(struct nlmsghdr *nlh)
 		mnl_attr_put(nlh, NF_RL_A_RULE_PER_PORT, 0, NULL);
 }
 
+/* An owner tag: a word, an empty one, one too long, one with spaces. */
+static void put_owner(struct nlmsghdr *nlh, int type)
+{
+	static const char * const owners[] = {
+		"cluster", "fuzz", "", "a b", "0123456789abcdef", "x/y", "cluster",
+	};
+	const char *o = owners[rnd(sizeof(owners) / sizeof(owners[0]))];
+
+	if (rnd(8))
+		mnl_attr_put_strz(nlh, type, o);
+	else
+		mnl_attr_put(nlh, type, strlen(o), o);	/* no nul */
+}
+
 /*
  * NF_RL_A_RULE nests that are well formed more often than not, so that the
  * rule checks behind the policy (host bits, prefix and aggregation lengths,
@@ -154,8 +168,48 @@ static void put_rules(struct nlmsghdr *nlh)
 			mnl_attr_put_u32(nlh, NF_RL_A_RULE_UNIT, rnd(3));
 		if (rnd(2))
 			put_sel(nlh);
+		/* Timed rules: timeouts at and past their edges. */
+		if (rnd(3) == 0)
+			mnl_attr_put_u64(nlh, NF_RL_A_RULE_TIMEOUT_MS,
+					 rnd(2) ? 1 + rnd(5000) : edgy());
+		if (rnd(3) == 0)
+			put_owner(nlh, NF_RL_A_RULE_OWNER);
 		mnl_attr_nest_end(nlh, nest);
 	}
+	/* Whose rules a set replaces. */
+	if (rnd(4) == 0)
+		put_owner(nlh, NF_RL_A_OWNER);
+}
+
+/*
+ * Entry dump filters: a prefix, an idle bound, a rule with or without a
+ * selector, each well formed more often than not.
+ */
+static void put_entry_filter(struct nlmsghdr *nlh)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, NF_RL_A_ENTRY);
+	unsigned char addr[16] = { 0 };
+	int len = rnd(2) ? 4 : 16;
+
+	if (rnd(2)) {
+		mnl_attr_put(nlh, NF_RL_A_ENTRY_ADDR, len, addr);
+		mnl_attr_put_u8(nlh, NF_RL_A_ENTRY_PREFIX, rnd(140));
+	}
+	if (rnd(2))
+		mnl_attr_put_u64(nlh, NF_RL_A_ENTRY_IDLE_MS, edgy());
+	if (rnd(2)) {
+		if (rnd(4))
+			mnl_attr_put(nlh, NF_RL_A_ENTRY_RULE_ADDR, len, addr);
+		if (rnd(4))
+			mnl_attr_put_u8(nlh, NF_RL_A_ENTRY_RULE_PREFIX, rnd(140));
+		if (rnd(2)) {
+			struct nlattr *sel = mnl_attr_nest_start(nlh, NF_RL_A_ENTRY_RULE_SEL);
+
+			put_sel(nlh);
+			mnl_attr_nest_end(nlh, sel);
+		}
+	}
+	mnl_attr_nest_end(nlh, nest);
 }
 
 int main(int argc, char **argv)
@@ -220,6 +274,8 @@ int main(int argc, char **argv)
 		g->reserved = rnd(8) ? 0 : rnd(65536);
 		if (!rnd(3)) {
 			put_rules(nlh);
+		} else if (!rnd(6)) {
+			put_entry_filter(nlh);
 		} else {
 			len = put_attrs((unsigned char *)buf + nlh->nlmsg_len,
 					512, 0);

@@ -5,7 +5,8 @@
 #
 #  1. install missing packages; build the debug test kernel (cached in
 #     /var/cache/nf_ratelimit, about 6 minutes the first time);
-#  2. rlctl's unit tests and fuzzing, the netlink spec; packaging (make
+#  2. rlctl's and rlsyncd's unit tests and fuzzing, rlsyncd against a real
+#     redis-server, the netlink spec; packaging (make
 #     install/uninstall, systemd units, DKMS builds for each kernel, make deb);
 #  3. for each of Debian's kernels, 6.1 ("stock"), 6.12 ("stock612") and
 #     6.12 PREEMPT_RT ("rt612"): build the module (W=1) and boot the kernel
@@ -47,13 +48,18 @@ schema=$(tools/ynl-schema.sh)
 /usr/bin/python3 tools/check-spec.py Documentation/netlink/specs/nf_ratelimit.yaml \
 	"$schema" kmod/uapi >"$out/spec.ktap" || true
 results+=("spec=$out/spec.ktap")
-step "libFuzzer on rlctl's parsers (${NF_RL_FUZZ_SECONDS:-30} s)"
-if make -s -C tools/rlctl fuzz FUZZ_SECONDS="${NF_RL_FUZZ_SECONDS:-30}" >"$out/fuzz.log" 2>&1; then
-	echo "ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >"$out/fuzz.ktap"
-else
-	sed 's/^/# /' "$out/fuzz.log" | tail -40 >"$out/fuzz.ktap"
-	echo "not ok 1 rlctl fuzz: parsers survive libFuzzer with ASan and UBSan" >>"$out/fuzz.ktap"
-fi
+step "libFuzzer on rlctl's and rlsyncd's parsers (${NF_RL_FUZZ_SECONDS:-30} s each)"
+: >"$out/fuzz.ktap"
+i=0
+for t in rlctl rlsyncd; do
+	i=$((i + 1))
+	if make -s -C tools/$t fuzz FUZZ_SECONDS="${NF_RL_FUZZ_SECONDS:-30}" >"$out/fuzz-$t.log" 2>&1; then
+		echo "ok $i $t fuzz: parsers survive libFuzzer with ASan and UBSan" >>"$out/fuzz.ktap"
+	else
+		sed 's/^/# /' "$out/fuzz-$t.log" | tail -40 >>"$out/fuzz.ktap"
+		echo "not ok $i $t fuzz: parsers survive libFuzzer with ASan and UBSan" >>"$out/fuzz.ktap"
+	fi
+done
 results+=("fuzz=$out/fuzz.ktap")
 step "packaging: make install and uninstall, units, DKMS, make deb"
 tools/test-packaging.sh "$(tools/stock-kernel.sh linux-image-amd64)" \

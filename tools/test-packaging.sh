@@ -33,13 +33,17 @@ expected_files() {	# what make install puts under DESTDIR
 	/etc/default/nf-ratelimit
 	/etc/modprobe.d/nf_ratelimit.conf
 	/etc/nf_ratelimit/rules.conf
+	/etc/nf_ratelimit/sync.conf
 	/lib/modules/$1/updates/nf_ratelimit.ko
+	/lib/systemd/system/nf-ratelimit-sync.service
 	/lib/systemd/system/nf-ratelimit-textfile.service
 	/lib/systemd/system/nf-ratelimit-textfile.timer
 	/lib/systemd/system/nf-ratelimit.service
 	/usr/share/bash-completion/completions/rlctl
 	/usr/share/man/man8/rlctl.8
+	/usr/share/man/man8/rlsyncd.8
 	/usr/sbin/rlctl
+	/usr/sbin/rlsyncd
 	LIST
 }
 
@@ -55,7 +59,9 @@ install_puts_every_file() {
 	modinfo -F version "$dest/lib/modules/$kver/updates/nf_ratelimit.ko" | grep -qx "$version" &&
 	modinfo -F vermagic "$dest/lib/modules/$kver/updates/nf_ratelimit.ko" | grep -q "^$kver " &&
 	grep -qx "ExecStart=/usr/sbin/rlctl apply -f /etc/nf_ratelimit/rules.conf" \
-		"$dest/lib/systemd/system/nf-ratelimit.service"
+		"$dest/lib/systemd/system/nf-ratelimit.service" &&
+	[ "$(stat -c %a "$dest/etc/nf_ratelimit/sync.conf")" = 600 ] &&
+	"$tmp/src/tools/rlsyncd/rlsyncd" --check -c "$dest/etc/nf_ratelimit/sync.conf"
 }
 
 config_survives_reinstall_and_uninstall() {
@@ -75,7 +81,8 @@ units_verify() {
 	local u=$tmp/units f
 	mkdir -p "$u"
 	for f in "$top"/dist/*.service "$top"/dist/*.timer; do
-		sed "s|/usr/sbin/rlctl|$tmp/src/tools/rlctl/rlctl|g" "$f" >"$u/${f##*/}"
+		sed "s|/usr/sbin/rlctl|$tmp/src/tools/rlctl/rlctl|g; s|/usr/sbin/rlsyncd|$tmp/src/tools/rlsyncd/rlsyncd|g" \
+			"$f" >"$u/${f##*/}"
 	done
 	systemd-analyze verify --man=no "$u"/* >"$tmp/verify.log" 2>&1
 	cat "$tmp/verify.log"
@@ -114,6 +121,12 @@ deb_contents() {
 	local d=$tmp/debroot
 	dpkg-deb -x "$deb/nf-ratelimit-dkms_${version}_all.deb" "$d" &&
 	dpkg-deb -x "$deb/rlctl_${version}_amd64.deb" "$d" &&
+	dpkg-deb -x "$deb/rlsyncd_${version}_amd64.deb" "$d" &&
+	test -x "$d/usr/sbin/rlsyncd" && test -f "$d/usr/share/man/man8/rlsyncd.8.gz" &&
+	test -f "$d/lib/systemd/system/nf-ratelimit-sync.service" &&
+	[ "$(stat -c %a "$d/etc/nf_ratelimit/sync.conf")" = 600 ] &&
+	dpkg-deb -I "$deb/rlsyncd_${version}_amd64.deb" conffiles |
+		grep -qx /etc/nf_ratelimit/sync.conf &&
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$d/usr/src/nf-ratelimit-$version/dkms.conf" &&
 	test -x "$d/usr/sbin/rlctl" && test -f "$d/usr/share/man/man8/rlctl.8.gz" &&
 	test -f "$d/lib/systemd/system/nf-ratelimit.service" &&
@@ -127,9 +140,9 @@ deb_contents() {
 
 # make install builds in its tree: a copy, as a release tarball has it.
 "$top/tools/copy-sources.sh" "$tmp/src"
-make -s -C "$tmp/src" rlctl >/dev/null 2>&1
+make -s -C "$tmp/src" rlctl rlsyncd >/dev/null 2>&1
 first=$1
-point "make install: module, rlctl, man page, completion, units, configuration" \
+point "make install: module, rlctl, rlsyncd, man pages, completion, units, configuration (sync.conf 0600)" \
 	install_puts_every_file "$first"
 point "make install keeps an edited configuration; make uninstall leaves only it" \
 	config_survives_reinstall_and_uninstall "$first"
@@ -140,9 +153,9 @@ for kver in "$@"; do
 done
 point "make dkms-install and dkms-uninstall for $first" dkms_install_uninstall "$first"
 deb=
-point "make deb: nf-ratelimit-dkms and rlctl build, lintian-clean" \
+point "make deb: nf-ratelimit-dkms, rlctl and rlsyncd build, lintian-clean" \
 	eval 'deb=$("$top/tools/build-deb.sh")'
-point "make deb: the packages hold the source, tool, units and conffiles" deb_contents
+point "make deb: the packages hold the source, tools, units and conffiles" deb_contents
 point "make deb: DKMS builds the packaged source for $first" \
 	dkms_build "$tmp/debroot/usr/src/nf-ratelimit-$version" "$first"
 echo "1..$n"

@@ -444,26 +444,23 @@ static void an_owner_holds_at_most_its_cap(struct kunit *test)
  */
 static void set_owner_replaces_one_owners_rules(struct kunit *test)
 {
-	struct rl_rule start[] = {
-		rule4(0, 0, NF_RL_ACTION_LIMIT),
-		owned(rule4(0x0a000001, 32, NF_RL_ACTION_DENY), "cluster", 5000),
-		owned(rule4(0x0a000002, 32, NF_RL_ACTION_DENY), "cluster", 5000),
-	};
-	struct rl_rule admin[] = {
-		rule4(0x0a000002, 32, NF_RL_ACTION_ALLOW),
-		rule4(0x0b000000, 8, NF_RL_ACTION_DENY),
-	};
-	struct rl_rule agent[] = {
-		owned(rule4(0x0a000003, 32, NF_RL_ACTION_DENY), "cluster", 7000),
-	};
-	struct rl_rule clash[] = {
-		owned(rule4(0x0b000000, 8, NF_RL_ACTION_DENY), "cluster", 7000),
-	};
-	struct rl_ruleset *rs0 = build(test, start, ARRAY_SIZE(start)), *rs1, *rs2;
+	/* On the heap: seven rules make too large a frame under KASAN. */
+	struct rl_rule *r = kunit_kcalloc(test, 7, sizeof(*r), GFP_KERNEL);
+	struct rl_rule *start = r, *admin = r + 3, *agent = r + 5, *clash = r + 6;
+	struct rl_ruleset *rs0, *rs1, *rs2;
 	const char *msg = NULL;
 	struct rl_key k;
 
-	rs1 = rl_rules_set_owner(rs0, "", admin, ARRAY_SIZE(admin), 10, &msg);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	start[0] = rule4(0, 0, NF_RL_ACTION_LIMIT);
+	start[1] = owned(rule4(0x0a000001, 32, NF_RL_ACTION_DENY), "cluster", 5000);
+	start[2] = owned(rule4(0x0a000002, 32, NF_RL_ACTION_DENY), "cluster", 5000);
+	admin[0] = rule4(0x0a000002, 32, NF_RL_ACTION_ALLOW);
+	admin[1] = rule4(0x0b000000, 8, NF_RL_ACTION_DENY);
+	agent[0] = owned(rule4(0x0a000003, 32, NF_RL_ACTION_DENY), "cluster", 7000);
+	clash[0] = owned(rule4(0x0b000000, 8, NF_RL_ACTION_DENY), "cluster", 7000);
+	rs0 = build(test, start, 3);
+	rs1 = rl_rules_set_owner(rs0, "", admin, 2, 10, &msg);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(rs1), "%s", msg);
 	/* The default rule went (not in the file); .1 stayed; .2 is admin's. */
 	KUNIT_EXPECT_EQ(test, rs1->nrules, 3);

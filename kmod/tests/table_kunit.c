@@ -827,6 +827,38 @@ static void source_rules_never_parse_the_packet(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, p.parsed);
 }
 
+/*
+ * A timed deny drops its source until it expires; then the set in force is
+ * the one without it, the source meets the default rule again, and the
+ * table counts the rule as expired.  Time is the test's.
+ */
+static void a_timed_rule_stops_at_its_expiry(struct kunit *test)
+{
+	struct rl_rule rules[2];
+	struct rl_table *t;
+	struct rl_stats st;
+	struct rl_key k;
+	int n;
+
+	rules[0] = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 5);
+	rules[1] = limit_rule(test, NFPROTO_IPV4, 0xc6336407, 32, 32, 1, 1);
+	rules[1].action = NF_RL_ACTION_DENY;
+	rules[1].expires_ns = T0 + NSEC_PER_SEC;
+	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
+	v4key(&k, 0xc6336407);
+	KUNIT_EXPECT_FALSE(test, charge(t, &k, T0));
+	mutex_lock(&t->lock);
+	KUNIT_EXPECT_EQ(test, rl_table_expire_rules(t, T0 + NSEC_PER_SEC - 1), 0);
+	KUNIT_EXPECT_EQ(test, rl_table_rules(t)->nrules, 2);
+	n = rl_table_expire_rules(t, T0 + NSEC_PER_SEC);
+	KUNIT_EXPECT_EQ(test, rl_table_rules(t)->nrules, 1);
+	mutex_unlock(&t->lock);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_TRUE(test, charge(t, &k, T0 + NSEC_PER_SEC));
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.rules_expired, 1);
+}
+
 static struct kunit_case table_cases[] = {
 	KUNIT_CASE(flood_from_one_source_spares_another),
 	KUNIT_CASE(prefix_aggregates_sources),
@@ -847,6 +879,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(a_packet_dropped_for_its_selector_is_not_charged_to_its_source),
 	KUNIT_CASE(an_allow_exempts_its_packets_from_every_limit),
 	KUNIT_CASE(a_deny_wins_over_an_allow),
+	KUNIT_CASE(a_timed_rule_stops_at_its_expiry),
 	KUNIT_CASE(per_port_rules_keep_a_state_per_destination_port),
 	KUNIT_CASE(source_rules_never_parse_the_packet),
 	{}
