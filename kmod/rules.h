@@ -126,6 +126,7 @@ static inline bool rl_rule_live(const struct rl_rule *r, u64 now)
 {
 	return !r->expires_ns || now < r->expires_ns;
 }
+
 void rl_rules_free(struct rl_ruleset *rs);
 
 #endif /* _NF_RL_RULES_H */

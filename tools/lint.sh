@@ -3,7 +3,7 @@
 #
 # Static checks, as KTAP: sparse (C=2) over every file of the module,
 # checkpatch.pl --strict (from the kernel source tree KDIR) over every source
-# of it, and cppcheck over rlctl and its tests.
+# of it, and cppcheck over rlctl, rlsyncd and their tests.
 #
 #   lint.sh KDIR
 set -uo pipefail
@@ -55,7 +55,8 @@ point $rc "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
 # Every finding of these classes counts; system headers are not ours.
 cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
 	--error-exitcode=1 --inline-suppr --suppress=missingIncludeSystem \
-	-I kmod/uapi tools/rlctl/*.c tools/rlctl/tests/parse_test.c \
+	-I kmod/uapi -I tools/rlsyncd tools/rlctl/*.c tools/rlctl/tests/parse_test.c \
+	tools/rlsyncd/*.c tools/rlsyncd/tests/*.c \
 	>"$dir/cppcheck.log" 2>&1
-point $? "lint: cppcheck on rlctl is clean" "$dir/cppcheck.log"
+point $? "lint: cppcheck on rlctl and rlsyncd is clean" "$dir/cppcheck.log"
 exit $failed

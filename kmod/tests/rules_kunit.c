@@ -175,8 +175,8 @@ static void edits_add_replace_and_delete_one_rule(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rs0->nrules, 1);
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs0, &k)->action, NF_RL_ACTION_LIMIT);
 
-	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &deny8, RL_RULES_MAX, &msg)),
-			-EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &deny8,
+						    RL_RULES_MAX, &msg)), -EEXIST);
 	rs2 = rl_rules_edit(rs1, RL_RULES_REPLACE, &deny8, RL_RULES_MAX, &msg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs2));
 	KUNIT_EXPECT_EQ(test, rs2->nrules, 2);
@@ -186,8 +186,8 @@ static void edits_add_replace_and_delete_one_rule(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs3));
 	KUNIT_EXPECT_EQ(test, rs3->nrules, 1);
 	KUNIT_EXPECT_EQ(test, rl_rules_match(rs3, &k)->action, NF_RL_ACTION_LIMIT);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8, RL_RULES_MAX, &msg)),
-			-ENOENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs3, RL_RULES_DEL, &allow8,
+						    RL_RULES_MAX, &msg)), -ENOENT);
 	KUNIT_EXPECT_NOT_NULL(test, rl_rules_find(rs2, &deny8.match, &deny8.sel));
 	KUNIT_EXPECT_NULL(test, rl_rules_find(rs3, &deny8.match, &deny8.sel));
 	rl_rules_free(rs3);

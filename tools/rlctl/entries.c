@@ -101,7 +101,7 @@ struct filter {
 static void put_filter(struct nlmsghdr *nlh, void *arg)
 {
 	const struct filter *f = arg;
-	struct nlattr *nest, *sel;
+	struct nlattr *nest;
 
 	if (!f || (!f->by_prefix && !f->by_rule && !f->active_ms))
 		return;
@@ -115,6 +115,7 @@ static void put_filter(struct nlmsghdr *nlh, void *arg)
 		mnl_attr_put_u64(nlh, NF_RL_A_ENTRY_IDLE_MS, f->active_ms);
 	if (f->by_rule) {
 		const struct rl_prefix *p = &f->rule.prefix;
+		struct nlattr *sel;
 
 		mnl_attr_put(nlh, NF_RL_A_ENTRY_RULE_ADDR,
 			     p->family == AF_INET ? 4 : 16, p->addr);
@@ -202,7 +203,6 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
  */
 static int parse_filter(int argc, char **argv, struct filter *f)
 {
-	char err[RL_ERR_LEN];
 	int i = 1;
 
 	memset(f, 0, sizeof(*f));
@@ -222,6 +222,8 @@ static int parse_filter(int argc, char **argv, struct filter *f)
 		i += 2;
 	}
 	if (i + 1 < argc && !strcmp(argv[i], "rule")) {
+		char err[RL_ERR_LEN];
+
 		if (rl_parse_rule(argc - i - 1, argv + i + 1, true, &f->rule, err)) {
 			rl_usage_error("entries rule: %s", err);
 			return -1;

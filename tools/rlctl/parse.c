@@ -274,7 +274,7 @@ int rl_parse_duration(const char *s, uint64_t max_ms, uint64_t *ms)
 {
 	char num[24];
 	uint64_t v, unit = 1000;
-	size_t digits, i;
+	size_t digits;
 
 	for (digits = 0; s[digits] >= '0' && s[digits] <= '9'; digits++)
 		;
@@ -285,6 +285,8 @@ int rl_parse_duration(const char *s, uint64_t max_ms, uint64_t *ms)
 	if (rl_parse_u64(num, &v))
 		return -EINVAL;
 	if (s[digits]) {
+		size_t i;
+
 		for (i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
 			if (!strcmp(s + digits, durations[i].sfx))
 				break;

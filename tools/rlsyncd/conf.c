@@ -271,12 +271,12 @@ int rls_parse_config(const char *text, size_t len, struct rls_config *c,
 	char line[RLS_MAX_LINE + 1], *argv[RLS_MAX_WORDS], *w, *save, msg[RL_ERR_LEN];
 	unsigned int no = 0;
 	size_t pos = 0;
-	int argc;
 
 	rls_config_defaults(c);
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		int argc = 0;
 
 		no++;
 		if (n > RLS_MAX_LINE || memchr(text + pos, '\0', n))
@@ -288,7 +288,6 @@ int rls_parse_config(const char *text, size_t len, struct rls_config *c,
 		w = strchr(line, '#');
 		if (w)
 			*w = '\0';
-		argc = 0;
 		for (w = strtok_r(line, " \t\r", &save); w;
 		     w = strtok_r(NULL, " \t\r", &save)) {
 			if (argc == RLS_MAX_WORDS)

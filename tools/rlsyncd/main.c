@@ -106,11 +106,12 @@ static int read_file(const char *path, char **text, size_t *len)
  */
 static uint64_t forget_ms(const struct rls_config *c)
 {
-	uint64_t m = 0, fill;
+	uint64_t m = 0;
 	unsigned int i;
 
 	for (i = 0; i < c->nrules; i++) {
 		const struct rl_rule_spec *s = &c->rules[i].spec;
+		uint64_t fill;
 
 		fill = s->burst / s->rate * (s->period_ns / 1000000) +
 		       s->period_ns / 1000000;
@@ -439,10 +440,9 @@ static void write_status(const struct state *st)
 
 static void sync_once(struct state *st)
 {
-	uint64_t now = now_ms(), *delta = NULL, t0;
+	uint64_t now = now_ms(), *delta = NULL;
 	struct rls_usage *cur = NULL;
-	char err[RL_ERR_LEN] = "";
-	size_t ncur = 0, i;
+	size_t ncur = 0;
 	int ret;
 
 	if (!rls_redis_connected(st->redis))
@@ -463,7 +463,9 @@ static void sync_once(struct state *st)
 	st->last_dump_ms = now;
 	ret = take_deltas(st, cur, ncur, now, &delta);
 	if (!ret && rls_redis_connected(st->redis)) {
-		t0 = now_us();
+		char err[RL_ERR_LEN] = "";
+		uint64_t t0 = now_us();
+
 		ret = sync_redis(st, cur, delta, ncur, err);
 		st->latency_us = now_us() - t0;
 		st->n.syncs++;
@@ -478,14 +480,14 @@ static void sync_once(struct state *st)
 				st->down_logged = true;
 				st->next_connect_ms = now;
 			} else {
-				logmsg("sync refused: %s", err);
+				redis_log(st, now, "sync refused: %s", err);
 			}
 		}
 	}
 	/* Redis down and keep=: the last verdicts hold for that long. */
 	if (st->last_ok_ms != now && st->c.on_down == RLS_DOWN_KEEP &&
 	    st->last_ok_ms && now - st->last_ok_ms <= st->c.keep_ms && st->nv) {
-		for (i = 0; i < st->nv; i++)
+		for (size_t i = 0; i < st->nv; i++)
 			st->v[i].expires_ms = now + st->c.hold * st->c.interval_ms;
 		st->renewed = true;
 	}

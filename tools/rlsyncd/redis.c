@@ -164,7 +164,7 @@ static int handshake(struct rls_redis *r, char *err)
 	const char *load[] = { "SCRIPT", "LOAD", rls_sync_lua };
 	const char *role[] = { "ROLE" };
 	redisReply *rep;
-	int ret = -EPROTO;
+	int ret;
 
 	if (r->c->password[0]) {
 		const char *auth[] = { "AUTH", r->c->user, r->c->password };

@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 		   "host b: 8 more of .1 (18) still within");
 		d[0] = 7; d[1] = 0;
 		ret = sync1(r[2], s, d, 2, &g, err);
-		printf("# host c: %d verdicts, estimate %llu, share %u\n", g.count,
+		printf("# host c: %u verdicts, estimate %llu, share %u\n", g.count,
 		       (unsigned long long)g.est[0], g.ppm[0]);
 		ok(!ret && g.count == 1 && g.idx[0] == 0,
 		   "host c: 7 more (25) owe tokens: .1 is over, .2 not");
