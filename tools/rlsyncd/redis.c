@@ -338,6 +338,18 @@ static int read_batch(struct rls_redis *r, const struct rls_batch *b,
 		freeReplyObject(rep);
 		return 1;
 	}
+	/*
+	 * The server is no master any more (a failover made it a replica) or
+	 * not ready: as a lost connection, so that the next connect asks the
+	 * Sentinels where the master is now.
+	 */
+	if (rep->type == REDIS_REPLY_ERROR &&
+	    (!strncmp(rep->str, "READONLY", 8) || !strncmp(rep->str, "LOADING", 7) ||
+	     !strncmp(rep->str, "MASTERDOWN", 10))) {
+		snprintf(err, RL_ERR_LEN, "%.200s", rep->str);
+		freeReplyObject(rep);
+		return -EIO;
+	}
 	if (rep->type == REDIS_REPLY_ERROR) {
 		snprintf(err, RL_ERR_LEN, "the sync script failed: %.200s", rep->str);
 		freeReplyObject(rep);

@@ -92,6 +92,34 @@ int main(int argc, char **argv)
 		return 2;
 	port = atoi(argv[1]);
 	printf("TAP version 13\n");
+	if (!strcmp(argv[2], "sentinel")) {
+		char text[512];
+
+		snprintf(text, sizeof(text), "sentinel 127.0.0.1:%d\nmaster mymaster\n"
+			 "host-id a\ninterval 1s\ncluster %s\n", port, rule);
+		if (rls_parse_config(text, strlen(text), &c[0], err))
+			return 1;
+		r[0] = rls_redis_new(&c[0]);
+		ret = rls_redis_connect(r[0], err);
+		printf("# %d %s\n", ret, err);
+		ok(!ret, "the Sentinel names the master; connected");
+		source(&s[0], "192.0.2.1");
+		d[0] = 200;
+		ok(!sync1(r[0], s, d, 1, &g, err) && g.count == 1, "a sync through it");
+		if (system(getenv("FAILOVER")))
+			return 1;
+		ret = sync1(r[0], s, d, 1, &g, err);
+		printf("# after the failover: %d %s\n", ret, err);
+		ok(ret == -EIO && !rls_redis_connected(r[0]),
+		   "the failover drops the old master's clients: -EIO, disconnected");
+		ret = rls_redis_connect(r[0], err);
+		printf("# %d %s\n", ret, err);
+		ok(!ret, "reconnects: the Sentinel names the new master");
+		ok(!sync1(r[0], s, d, 1, &g, err) && g.count == 1,
+		   "and the sync goes to it");
+		printf("1..%d\n", n);
+		return failed;
+	}
 	if (!strcmp(argv[2], "hostile")) {
 		config(&c[0], port, "a", rule);
 		r[0] = rls_redis_new(&c[0]);

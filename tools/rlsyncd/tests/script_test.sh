@@ -38,6 +38,9 @@ stop() {
 
 cleanup() {
 	stop
+	for p in sentinel replica; do
+		[ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null
+	done
 	[ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -101,6 +104,25 @@ run "a batch of the largest size" $port batch
 run "NOSCRIPT: reloaded and resent" $port noscript
 RESTART="kill \$(cat $tmp/redis.pid); sleep 0.5; rm -f $tmp/redis.pid; redis-server --port $port --bind 127.0.0.1 --save '' --appendonly no --dir $tmp --daemonize yes --pidfile $tmp/redis.pid --logfile $tmp/redis.log; sleep 0.5" \
 	run "the server restarted mid-run" $port restart
+
+# Sentinel: the agent asks it for the master, and again after a failover.
+rport=$((port + 2))
+sport=$((port + 3))
+redis-server --port $rport --bind 127.0.0.1 --save '' --appendonly no \
+	--dir "$tmp" --daemonize yes --pidfile "$tmp/replica.pid" \
+	--logfile "$tmp/replica.log" --replicaof 127.0.0.1 $port
+printf 'port %s\nbind 127.0.0.1\ndir %s\nsentinel monitor mymaster 127.0.0.1 %s 1\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 5000\n' \
+	$sport "$tmp" $port >"$tmp/sentinel.conf"
+redis-server "$tmp/sentinel.conf" --sentinel --daemonize yes \
+	--pidfile "$tmp/sentinel.pid" --logfile "$tmp/sentinel.log"
+for _ in $(seq 100); do
+	redis-cli -p $rport info replication 2>/dev/null | grep -q 'master_link_status:up' &&
+		redis-cli -p $sport sentinel replicas mymaster 2>/dev/null | grep -q "$rport" && break
+	sleep 0.1
+done
+FAILOVER="redis-cli -p $sport sentinel failover mymaster >/dev/null; for i in \$(seq 100); do redis-cli -p $rport role | head -1 | grep -qx master && redis-cli -p $port role | head -1 | grep -qx slave && exit 0; sleep 0.1; done; exit 1" \
+	run "Sentinel: the master it names, and the new one after a failover" $sport sentinel
+kill "$(cat "$tmp/sentinel.pid")" "$(cat "$tmp/replica.pid")" 2>/dev/null
 stop
 start --requirepass right || { echo "Bail out! redis-server did not restart"; exit 1; }
 run "a wrong password" $port auth
