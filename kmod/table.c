@@ -649,8 +649,13 @@ static void rules_free_rcu(struct rcu_head *head)
 
 /*
  * Queues the expiry work for the earliest timeout of @rs.  Not deferrable:
- * a ban must end on time on an idle machine too.  Off until GC starts, so
- * that tests drive rl_table_expire_rules() with their own clock.
+ * a ban must end on time on an idle machine too.  The timer wheel fires a
+ * timer of more than 64 jiffies up to an eighth of its delay late (a 10
+ * minute ban: 75 s), so a long one is aimed an eighth early, and the work,
+ * finding nothing expired, requeues itself for what is left, on a finer
+ * level of the wheel, until a last timer of at most 64 jiffies fires on
+ * the jiffy.  Off until GC starts, so that tests drive
+ * rl_table_expire_rules() with their own clock.
  */
 static void expire_schedule(struct rl_table *t, const struct rl_ruleset *rs)
 {
@@ -659,8 +664,11 @@ static void expire_schedule(struct rl_table *t, const struct rl_ruleset *rs)
 
 	if (!rs->next_expiry || !READ_ONCE(t->gc_enabled))
 		return;
-	if (rs->next_expiry > now)
+	if (rs->next_expiry > now) {
 		delay = nsecs_to_jiffies(rs->next_expiry - now) + 1;
+		if (delay > 64)
+			delay -= delay / 8;
+	}
 	mod_delayed_work(system_power_efficient_wq, &t->expire_work, delay);
 }
 

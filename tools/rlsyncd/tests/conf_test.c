@@ -98,6 +98,28 @@ int main(void)
 		else
 			ok(ret && strstr(err, cases[i].err), err, t);
 	}
+	/* A verdict as a rule: the host's share of rate and burst, rounded up. */
+	{
+		static const char t[] = BASE "cluster w 0.0.0.0/0 rate 100/second burst 20 deny-above 4\n";
+		struct rls_verdict v = { .estimate = 50, .share_ppm = 333333, .expires_ms = 1500 };
+		struct rl_rule_spec r;
+
+		rls_parse_config(t, strlen(t), &c, err);
+		rl_parse_prefix("192.0.2.1", &v.src.prefix);
+		rls_verdict_rule(&c, &v, 1000, &r);
+		ok(r.action == NF_RL_ACTION_LIMIT && r.rate == 34 && r.burst == 7 &&
+		   r.timeout_ms == 500 && !strcmp(r.owner, "cluster") && r.agg == 32,
+		   "a third of 100/s burst 20: 34/s burst 7, 500 ms left, owner cluster", "");
+		v.share_ppm = 1;
+		rls_verdict_rule(&c, &v, 1000, &r);
+		ok(r.rate == 1 && r.burst == 1, "a share of nearly nothing: still 1/s burst 1", "");
+		v.estimate = 4 * 120 + 4;	/* allowance 120: 20 + 100/s x 1 s */
+		rls_verdict_rule(&c, &v, 1000, &r);
+		ok(r.action == NF_RL_ACTION_DENY, "above deny-above x allowance: a deny", "");
+		v.estimate = 4 * 120;
+		rls_verdict_rule(&c, &v, 1000, &r);
+		ok(r.action == NF_RL_ACTION_LIMIT, "at deny-above x allowance: still a limit", "");
+	}
 	/* What the first case fills in. */
 	rls_parse_config(BASE RULE, strlen(BASE RULE), &c, err);
 	ok(c.rules[0].allowance == 120, "allowance: burst 20 + 100/s x 1 s", "120");
