@@ -327,6 +327,63 @@ close:
 	return err;
 }
 
+/**
+ * rl_nl_rule_cb() - collect the rules of a reply, for rl_nl_request()
+ * @nlh: a reply message
+ * @data: the struct rl_rule_list they are added to
+ *
+ * Return: MNL_CB_OK, or MNL_CB_ERROR for a malformed rule or no memory.
+ */
+int rl_nl_rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rl_rule_list *rs = data;
+	struct nlattr *nest;
+
+	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
+		struct rl_rule_spec r;
+
+		if (mnl_attr_get_type(nest) != NF_RL_A_RULE)
+			continue;
+		if (rl_nl_parse_rule(nest, &r))
+			return MNL_CB_ERROR;
+		if (rs->n == rs->cap) {
+			size_t cap = rs->cap ? rs->cap * 2 : 64;
+			struct rl_rule_spec *v = realloc(rs->v, cap * sizeof(*v));
+
+			if (!v)
+				return MNL_CB_ERROR;
+			rs->v = v;
+			rs->cap = cap;
+		}
+		rs->v[rs->n++] = r;
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * rl_rules_fetch() - every rule in force, in address order
+ * @v: set to a malloc'ed array, which the caller frees
+ * @n: set to its length
+ *
+ * Return: 0 or a -errno for rl_nl_error().
+ */
+int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
+{
+	struct rl_rule_list rs = { 0 };
+	int err;
+
+	err = rl_nl_request(NF_RL_CMD_GET_RULE, NLM_F_DUMP, NULL, NULL, rl_nl_rule_cb, &rs);
+	if (rl_nl_interrupted())
+		fprintf(stderr, "rlctl: the rules changed during the listing: it may miss or repeat rules\n");
+	if (err) {
+		free(rs.v);
+		return err;
+	}
+	*v = rs.v;
+	*n = rs.n;
+	return 0;
+}
+
 /* A selector's attributes, into the current NF_RL_A_RULE nest. */
 void rl_nl_put_sel(struct nlmsghdr *nlh, const struct rl_sel_spec *sel)
 {

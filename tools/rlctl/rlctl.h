@@ -123,12 +123,18 @@ void rl_format_rule(const struct rl_rule_spec *r, char *buf, size_t len);
 void rl_format_config(FILE *f, const struct rl_config_file *c);
 void rl_print_rule_json(FILE *f, const struct rl_rule_spec *r);
 
-/* rule.c */
-int rl_rules_fetch(struct rl_rule_spec **v, size_t *n);
 
 /* nl.c */
 struct nlattr;
 typedef int (*rl_nl_cb)(const struct nlmsghdr *nlh, void *data);
+
+struct rl_rule_list {
+	struct rl_rule_spec *v;
+	size_t n, cap;
+};
+
+int rl_nl_rule_cb(const struct nlmsghdr *nlh, void *data);
+int rl_rules_fetch(struct rl_rule_spec **v, size_t *n);
 
 int rl_nl_request(uint8_t cmd, uint16_t flags,
 		  void (*put)(struct nlmsghdr *nlh, void *arg), void *arg,

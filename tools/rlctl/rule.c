@@ -15,61 +15,6 @@
 
 #include "rlctl.h"
 
-struct rules {
-	struct rl_rule_spec *v;
-	size_t n, cap;
-};
-
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct rules *rs = data;
-	struct nlattr *nest;
-
-	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
-		struct rl_rule_spec r;
-
-		if (mnl_attr_get_type(nest) != NF_RL_A_RULE)
-			continue;
-		if (rl_nl_parse_rule(nest, &r))
-			return MNL_CB_ERROR;
-		if (rs->n == rs->cap) {
-			size_t cap = rs->cap ? rs->cap * 2 : 64;
-			struct rl_rule_spec *v = realloc(rs->v, cap * sizeof(*v));
-
-			if (!v)
-				return MNL_CB_ERROR;
-			rs->v = v;
-			rs->cap = cap;
-		}
-		rs->v[rs->n++] = r;
-	}
-	return MNL_CB_OK;
-}
-
-/**
- * rl_rules_fetch() - every rule in force, in address order
- * @v: set to a malloc'ed array, which the caller frees
- * @n: set to its length
- *
- * Return: 0 or a -errno for rl_nl_error().
- */
-int rl_rules_fetch(struct rl_rule_spec **v, size_t *n)
-{
-	struct rules rs = { 0 };
-	int err;
-
-	err = rl_nl_request(NF_RL_CMD_GET_RULE, NLM_F_DUMP, NULL, NULL, rule_cb, &rs);
-	if (rl_nl_interrupted())
-		fprintf(stderr, "rlctl: the rules changed during the listing: it may miss or repeat rules\n");
-	if (err) {
-		free(rs.v);
-		return err;
-	}
-	*v = rs.v;
-	*n = rs.n;
-	return 0;
-}
-
 static void print_rules(const struct rl_rule_spec *v, size_t n,
 			const struct rlctl_opts *o)
 {
@@ -145,10 +90,10 @@ static void put_rule(struct nlmsghdr *nlh, void *arg)
 static int get(const struct rl_rule_spec *r, const struct rlctl_opts *o)
 {
 	struct put_arg a = { r, true };
-	struct rules rs = { 0 };
+	struct rl_rule_list rs = { 0 };
 	int err;
 
-	err = rl_nl_request(NF_RL_CMD_GET_RULE, 0, put_rule, &a, rule_cb, &rs);
+	err = rl_nl_request(NF_RL_CMD_GET_RULE, 0, put_rule, &a, rl_nl_rule_cb, &rs);
 	if (!err)
 		print_rules(rs.v, rs.n, o);
 	free(rs.v);

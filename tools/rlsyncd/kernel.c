@@ -168,12 +168,6 @@ int rls_kernel_usage(const struct rls_config *c, uint64_t active_ms,
 	return 0;
 }
 
-struct taken {
-	const char *owner;
-	struct rl_rule_spec *v;
-	size_t n, cap;
-};
-
 struct owner_set {
 	const struct rls_config *c;
 	const struct rl_rule_spec *rules;
@@ -208,34 +202,6 @@ int rls_kernel_install(const struct rls_config *c,
 				  put_owner_set, &s, NULL, NULL);
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct taken *t = data;
-	struct nlattr *nest;
-
-	mnl_attr_for_each(nest, nlh, sizeof(struct genlmsghdr)) {
-		struct rl_rule_spec r;
-
-		if (mnl_attr_get_type(nest) != NF_RL_A_RULE)
-			continue;
-		if (rl_nl_parse_rule(nest, &r))
-			return MNL_CB_ERROR;
-		if (!strcmp(r.owner, t->owner))
-			continue;
-		if (t->n == t->cap) {
-			size_t cap = t->cap ? t->cap * 2 : 64;
-			struct rl_rule_spec *v = realloc(t->v, cap * sizeof(*v));
-
-			if (!v)
-				return MNL_CB_ERROR;
-			t->v = v;
-			t->cap = cap;
-		}
-		t->v[t->n++] = r;
-	}
-	return MNL_CB_OK;
-}
-
 /**
  * rls_kernel_taken() - the rules of everyone but rlsyncd's owner
  * @c: the configuration (rlsyncd's owner tag)
@@ -247,15 +213,15 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 int rls_kernel_taken(const struct rls_config *c, struct rl_rule_spec **v,
 		     size_t *n)
 {
-	struct taken t = { .owner = c->owner };
+	size_t i, j;
 	int err;
 
-	err = rl_nl_request(NF_RL_CMD_GET_RULE, NLM_F_DUMP, NULL, NULL, rule_cb, &t);
-	if (err) {
-		free(t.v);
+	err = rl_rules_fetch(v, n);
+	if (err)
 		return err;
-	}
-	*v = t.v;
-	*n = t.n;
+	for (i = j = 0; i < *n; i++)
+		if (strcmp((*v)[i].owner, c->owner))
+			(*v)[j++] = (*v)[i];
+	*n = j;
 	return 0;
 }
