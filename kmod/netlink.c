@@ -556,6 +556,10 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	    put_u64(skb, NF_RL_A_ENTRY_TOKENS, e->tokens, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_PASSED, e->passed, NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_DROPPED, e->dropped, NF_RL_A_ENTRY_PAD) ||
+	    put_u64(skb, NF_RL_A_ENTRY_PASSED_BYTES, e->passed_bytes,
+		    NF_RL_A_ENTRY_PAD) ||
+	    put_u64(skb, NF_RL_A_ENTRY_DROPPED_BYTES, e->dropped_bytes,
+		    NF_RL_A_ENTRY_PAD) ||
 	    put_u64(skb, NF_RL_A_ENTRY_IDLE_MS,
 		    div_u64(e->idle_ns, NSEC_PER_MSEC), NF_RL_A_ENTRY_PAD) ||
 	    (e->rule.family && put_sel(skb, NF_RL_A_ENTRY_RULE_SEL, &e->sel)) ||

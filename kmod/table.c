@@ -114,6 +114,8 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
 	e->seen_ns = now;
 	e->passed = 0;
 	e->dropped = 0;
+	e->passed_bytes = 0;
+	e->dropped_bytes = 0;
 }
 
 /*
@@ -255,7 +257,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
 static __always_inline bool charge_entry(struct rl_table *t,
 					 const struct rl_key *key,
 					 const struct rl_rule *rule, u64 now,
-					 u64 amount, unsigned int *why)
+					 unsigned int len, unsigned int *why)
 {
 	const struct rl_algo_ops *ops = rl_algo_get(rule->algo);
 	const struct rl_rate *rate = &rule->rate;
@@ -291,13 +293,16 @@ static __always_inline bool charge_entry(struct rl_table *t,
 	/* A direct call where indirect ones cost a retpoline. */
 	conforms = INDIRECT_CALL_3(ops->charge, rl_bucket_charge_state,
 				   rl_gcra_charge, rl_swin_charge,
-				   &e->state, rate, now, amount);
+				   &e->state, rate, now,
+				   rl_algo_amount(rule->unit, len));
 	if (now > e->seen_ns)
 		WRITE_ONCE(e->seen_ns, now);	/* GC peeks without the lock */
 	if (conforms) {
 		e->passed++;
+		e->passed_bytes += len;
 	} else {
 		e->dropped++;
+		e->dropped_bytes += len;
 		limited = !e->limited;
 		e->limited = true;
 	}
@@ -355,7 +360,7 @@ static bool charge_packet(struct rl_table *t, const struct rl_ruleset *rs,
 		const struct rl_rule *rule = rules[i];
 
 		if (!charge_entry(t, rule_key(rule, src, pkt, &buf), rule, now,
-				  rl_algo_amount(rule->unit, len), &why))
+				  len, &why))
 			return account(t, false, why);
 	}
 	return account(t, true, why);
@@ -396,7 +401,7 @@ bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
 	conforms = charge_entry(t, rule_key(rule, src, pkt, &buf), rule, now,
-				rl_algo_amount(rule->unit, len), &why);
+				len, &why);
 	return account(t, conforms, why);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_charge);
@@ -973,6 +978,8 @@ void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 		       rl_algo_get(e->algo)->peek(&e->state, &rule->rate, now) : 0;
 	info->passed = e->passed;
 	info->dropped = e->dropped;
+	info->passed_bytes = e->passed_bytes;
+	info->dropped_bytes = e->dropped_bytes;
 	info->idle_ns = now > e->seen_ns ? now - e->seen_ns : 0;
 	spin_unlock_bh(&e->lock);
 }

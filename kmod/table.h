@@ -71,6 +71,8 @@ struct rl_entry {
 	u64 seen_ns;			/* time of its last packet */
 	u64 passed;
 	u64 dropped;
+	u64 passed_bytes;		/* what rlsyncd syncs for byte rules */
+	u64 dropped_bytes;
 	struct rcu_head rcu;
 };
 
@@ -168,6 +170,8 @@ struct rl_entry_info {
 	u64 tokens;
 	u64 passed;
 	u64 dropped;
+	u64 passed_bytes;
+	u64 dropped_bytes;
 	u64 idle_ns;
 };
 

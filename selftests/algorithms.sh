@@ -40,7 +40,7 @@ bounds() {
 require
 [ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 11
+ktap_header 12
 
 load || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
@@ -74,6 +74,15 @@ for algo in token-bucket gcra sliding-window bytes; do
 		[ "$(awk -v s=$a/32 '$1 == s { print $3 }' "$TMP/entries")" = "$got" ]
 	i=$((i + 1))
 done
+
+# Entries count bytes beside packets (what rlsyncd syncs for byte rules):
+# rl_flood's datagrams are 60 bytes at the IP layer.
+p=$(awk '$1 == "198.18.4.1/32" { print $3 }' "$TMP/entries")
+d=$(awk '$1 == "198.18.4.1/32" { print $4 }' "$TMP/entries")
+rl -j entries 198.18.4.1/32 >"$TMP/j"
+diag "$(cat "$TMP/j")"
+check "bytes: the entry counts the bytes passed and dropped, 60 a packet" \
+	grep -q "\"passed\":$p,\"dropped\":$d,\"passed_bytes\":$((p * 60)),\"dropped_bytes\":$((d * 60))," "$TMP/j"
 
 rl save >"$TMP/saved"
 check "save writes the algorithms and the byte rate" sh -c "

@@ -582,7 +582,9 @@ static void gc_idle_time_follows_each_rule(struct kunit *test)
 static void byte_rule_charges_packet_length(struct kunit *test)
 {
 	struct rl_rule r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1);
+	struct rl_entry_info info;
 	struct rl_table *t;
+	struct rl_entry *e;
 	struct rl_key k;
 	const char *msg;
 
@@ -597,6 +599,17 @@ static void byte_rule_charges_packet_length(struct kunit *test)
 	/* 200 ms bring 200 bytes: not enough for 600, enough for 200. */
 	KUNIT_EXPECT_FALSE(test, charge_len(t, &k, 600, T0 + SEC / 5));
 	KUNIT_EXPECT_TRUE(test, charge_len(t, &k, 200, T0 + SEC / 5));
+	/* The entry counts bytes beside packets: what rlsyncd syncs. */
+	rcu_read_lock();
+	e = rl_table_lookup(t, &k);
+	if (e)
+		rl_table_read_entry(t, e, T0 + SEC / 5, &info);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, info.passed, 3);
+	KUNIT_EXPECT_EQ(test, info.dropped, 2);
+	KUNIT_EXPECT_EQ(test, info.passed_bytes, 1700);
+	KUNIT_EXPECT_EQ(test, info.dropped_bytes, 1200);
 }
 
 /* A rule that changes algorithm starts its sources afresh, with a full burst. */

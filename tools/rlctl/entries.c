@@ -20,7 +20,7 @@ struct entry {
 	struct rl_prefix rule;		/* family 0: no rule governs it now */
 	struct rl_sel_spec sel;		/* of the rule */
 	int port;			/* a per-port rule's; -1: none */
-	uint64_t tokens, passed, dropped, idle_ms;
+	uint64_t tokens, passed, dropped, idle_ms, passed_bytes, dropped_bytes;
 	double rate;			/* packets/s, for top --sort rate */
 };
 
@@ -66,6 +66,8 @@ static int entry_cb(const struct nlmsghdr *nlh, void *data)
 			case NF_RL_A_ENTRY_TOKENS: e.tokens = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_PASSED: e.passed = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_DROPPED: e.dropped = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_PASSED_BYTES: e.passed_bytes = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_DROPPED_BYTES: e.dropped_bytes = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_IDLE_MS: e.idle_ms = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_PORT: e.port = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_RULE_SEL:
@@ -162,10 +164,13 @@ static void print(const struct entries *es, size_t n, const struct rlctl_opts *o
 		}
 		if (o->json) {
 			printf("%s{\"source\":\"%s\",\"tokens\":%llu,\"passed\":%llu,"
-			       "\"dropped\":%llu,\"idle_ms\":%llu", i ? "," : "", src,
+			       "\"dropped\":%llu,\"passed_bytes\":%llu,\"dropped_bytes\":%llu,"
+			       "\"idle_ms\":%llu", i ? "," : "", src,
 			       (unsigned long long)e->tokens,
 			       (unsigned long long)e->passed,
 			       (unsigned long long)e->dropped,
+			       (unsigned long long)e->passed_bytes,
+			       (unsigned long long)e->dropped_bytes,
 			       (unsigned long long)e->idle_ms);
 			if (with_rate)
 				printf(",\"rate\":%.1f", e->rate);

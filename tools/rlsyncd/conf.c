@@ -129,8 +129,6 @@ static int parse_cluster(int argc, char **argv, struct rls_config *c, char *err)
 		return fail(err, "%s", msg);
 	if (r.spec.action != NF_RL_ACTION_LIMIT)
 		return fail(err, "a cluster rule is a limit: it takes a rate, not an action");
-	if (r.spec.unit != NF_RL_UNIT_PACKETS)
-		return fail(err, "cluster rules count packets: a rate in bytes is not supported");
 	if (!rl_sel_empty(&r.spec.sel))
 		return fail(err, "cluster rules are source rules: selectors are not supported");
 	if (r.spec.timeout_ms || r.spec.owner[0])
@@ -144,7 +142,7 @@ static int parse_cluster(int argc, char **argv, struct rls_config *c, char *err)
 	if (r.spec.agg < r.spec.prefix.len)
 		r.spec.agg = r.spec.prefix.len;
 	r.spec.has_burst = r.spec.has_agg = true;
-	/* allowance = burst + rate x window, with the rate per ms of window. */
+	/* allowance = burst + rate x window, in the rule's unit. */
 	if (__builtin_mul_overflow(r.spec.rate, r.window_ms * 1000000, &per))
 		return fail(err, "rate x window is too large");
 	r.allowance = r.spec.burst + per / r.spec.period_ns;

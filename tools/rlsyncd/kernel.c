@@ -72,7 +72,7 @@ static int usage_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump *d = data;
 	struct rl_prefix key, rule;
-	uint64_t passed = 0, dropped = 0;
+	uint64_t passed = 0, dropped = 0, passed_bytes = 0, dropped_bytes = 0;
 	bool has_sel = false;
 	struct nlattr *nest, *a;
 	int idx;
@@ -96,6 +96,8 @@ static int usage_cb(const struct nlmsghdr *nlh, void *data)
 			case NF_RL_A_ENTRY_RULE_PREFIX: rule.len = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_PASSED: passed = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_DROPPED: dropped = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_PASSED_BYTES: passed_bytes = rl_nl_uint(a); break;
+			case NF_RL_A_ENTRY_DROPPED_BYTES: dropped_bytes = rl_nl_uint(a); break;
 			case NF_RL_A_ENTRY_RULE_SEL: has_sel = true; break;
 			case NF_RL_A_ENTRY_PORT: has_sel = true; break;
 			}
@@ -120,7 +122,9 @@ static int usage_cb(const struct nlmsghdr *nlh, void *data)
 	memset(&d->v[d->n], 0, sizeof(d->v[d->n]));
 	d->v[d->n].src.prefix = key;
 	d->v[d->n].src.rule = idx;
-	d->v[d->n].offered = passed + dropped;
+	/* In the cluster rule's unit: packets, or bytes. */
+	d->v[d->n].offered = d->c->rules[idx].spec.unit == NF_RL_UNIT_BYTES ?
+			     passed_bytes + dropped_bytes : passed + dropped;
 	d->n++;
 	return MNL_CB_OK;
 }

@@ -7,7 +7,7 @@
 /* What one source offered this host, cumulative since its entry was made. */
 struct rls_usage {
 	struct rls_source src;
-	uint64_t offered;		/* passed + dropped, packets */
+	uint64_t offered;		/* passed + dropped, in its rule's unit */
 	uint64_t seen_ms;		/* rlsyncd's clock, when last dumped */
 };
 

@@ -177,6 +177,8 @@ enum nf_rl_entry_attr {
 	/* nest, enum nf_rl_rule_attr: the selector of the entry's rule */
 	NF_RL_A_ENTRY_RULE_SEL,
 	NF_RL_A_ENTRY_PORT,		/* u16, the port of a per-port rule's entry */
+	NF_RL_A_ENTRY_PASSED_BYTES,	/* u64, the bytes of the packets passed */
+	NF_RL_A_ENTRY_DROPPED_BYTES,	/* u64 */
 	/*
 	 * In a dump request, NF_RL_A_ENTRY filters: ADDR and PREFIX, the
 	 * entries inside that prefix; IDLE_MS, those idle at most that long;

@@ -68,7 +68,7 @@ static const struct {
 	{ BASE "cluster web\n", "line 2" },
 	{ BASE "cluster w{b} 0.0.0.0/0 rate 5/second\n", "NAME" },
 	{ BASE "cluster web 0.0.0.0/0 action deny\n", "is a limit" },
-	{ BASE "cluster web 0.0.0.0/0 rate 1mbit/second\n", "bytes" },
+	{ BASE "cluster web 0.0.0.0/0 rate 1mbit/second\n", NULL },
 	{ BASE "cluster web 0.0.0.0/0 proto tcp rate 5/second\n", "selectors" },
 	{ BASE "cluster web 0.0.0.0/0 rate 5/second timeout 3s\n", "timeout or owner" },
 	{ BASE "cluster web 0.0.0.0/0 rate 0/second\n", "above zero" },
@@ -119,6 +119,19 @@ int main(void)
 		v.estimate = 4 * 120;
 		rls_verdict_rule(&c, &v, 1000, &r);
 		ok(r.action == NF_RL_ACTION_LIMIT, "at deny-above x allowance: still a limit", "");
+	}
+	/* Bytes: the share of the rate; the burst never below a big packet's. */
+	{
+		static const char t[] = BASE "cluster b 0.0.0.0/0 rate 1mbit/second burst 128kbytes\n";
+		struct rls_verdict v = { .estimate = 1, .share_ppm = 250000, .expires_ms = 2000 };
+		struct rl_rule_spec r;
+
+		ok(!rls_parse_config(t, strlen(t), &c, err) &&
+		   c.rules[0].allowance == 131072 + 125000, "a byte rule's allowance", err);
+		rl_parse_prefix("192.0.2.1", &v.src.prefix);
+		rls_verdict_rule(&c, &v, 1000, &r);
+		ok(r.unit == NF_RL_UNIT_BYTES && r.rate == 31250 && r.burst == 65536,
+		   "a quarter of 1 Mbit/s burst 128 KiB: 31250 bytes/s, burst 64 KiB", "");
 	}
 	/* What the first case fills in. */
 	rls_parse_config(BASE RULE, strlen(BASE RULE), &c, err);
