@@ -189,6 +189,9 @@ int rl_sel_word(int argc, char **argv, int family, struct rl_sel_spec *sel,
 		if (strlen(v) >= sizeof(sel->iif) || !*v || strpbrk(v, "/: \t") ||
 		    !strcmp(v, ".") || !strcmp(v, ".."))
 			return fail(err, "bad iif '%s': expected an interface name, e.g. eth0 or eth+", v);
+		/* The kernel allows it in a name; rules.conf reads it as a comment. */
+		if (strchr(v, '#'))
+			return fail(err, "bad iif '%s': a '#' would start a comment in rules.conf", v);
 		strcpy(sel->iif, v);
 		break;
 	}

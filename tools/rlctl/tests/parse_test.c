@@ -257,6 +257,7 @@ static const struct {
 	  "0.0.0.0/0 proto icmp icmp-type 200 rate 5/second" },
 	{ "0.0.0.0/0 iif eth0 rate 5/s", "0.0.0.0/0 iif eth0 rate 5/second" },
 	{ "0.0.0.0/0 iif eth+ action deny", "0.0.0.0/0 iif eth+ action deny" },
+	{ "0.0.0.0/0 iif #eth0 action deny", NULL },	/* a comment in a file */
 	{ "0.0.0.0/0 proto udp per-port dport 1000-2000,53 rate 5/s",
 	  "0.0.0.0/0 proto udp dport 53,1000-2000 per-port rate 5/second" },
 	{ "0.0.0.0/0 proto 47 rate 5/s", "0.0.0.0/0 proto 47 rate 5/second" },
