@@ -151,6 +151,7 @@ set dry-run off
 set full-policy drop
 set max-entries $MAX
 set log off
+set owner-rules-max 4096
 rule 0.0.0.0/0 rate 50/second burst 50 prefix-len 32
 rule 198.18.0.0/15 action deny
 rule 2001:db8::/32 rate 1kbytes/second burst 65536bytes prefix-len 64 algo gcra

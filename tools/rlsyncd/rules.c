@@ -48,10 +48,12 @@ void rls_verdict_rule(const struct rls_config *c, const struct rls_verdict *v,
 	r->burst = scale(cr->spec.burst, v->share_ppm);
 	/* A byte burst smaller than a packet would pass nothing at all. */
 	if (r->unit == NF_RL_UNIT_BYTES) {
-		uint64_t floor = cr->spec.burst < 65536 ? cr->spec.burst : 65536;
+		uint64_t least = cr->spec.burst;
 
-		if (r->burst < floor)
-			r->burst = floor;
+		if (least > 65536)
+			least = 65536;
+		if (r->burst < least)
+			r->burst = least;
 	}
 	r->has_rate = r->has_burst = true;
 }
