@@ -199,9 +199,8 @@ for h in $HOSTS; do
 done
 send rl-h1 203.0.113.20 $((RSRC * 6)) $RSRC "$TMP/b1" &
 floods="$floods $!"
-sleep 3
 check "during the flood, every host has a cluster rule for A" \
-	all_have_rule_for 203.0.113.10
+	wait_for 5 all_have_rule_for 203.0.113.10
 wait $floods
 sinks_stop
 for h in $HOSTS; do diag "$h: $(rlc $h status | awk '$1 == "passed" || $1 == "dropped"' | tr '\n' ' ') agent: $(tr '\n' ' ' <"$TMP/$h.status" | cut -c1-200)"; done
