@@ -189,6 +189,7 @@ check "rlsyncd --status shows the mode, and the metrics file agrees" \
 # The flood: A spread over the three hosts at 3 x 50/s, B at one host at
 # 150/s, C spread at 3 x 10/s (under the rate).  6 s each.
 sinks_start || exit $KSFT_FAIL
+fails0=$(for h in $HOSTS; do status $h sync_failures; done | awk '{ s += $1 } END { print s + 0 }')
 floods=
 for h in $HOSTS; do
 	i=$(hn $h)
@@ -202,6 +203,7 @@ floods="$floods $!"
 check "during the flood, every host has a cluster rule for A" \
 	wait_for 5 all_have_rule_for 203.0.113.10
 wait $floods
+fails=$(( $(for h in $HOSTS; do status $h sync_failures; done | awk '{ s += $1 } END { print s + 0 }') - fails0 ))
 sinks_stop
 for h in $HOSTS; do diag "$h: $(rlc $h status | awk '$1 == "passed" || $1 == "dropped"' | tr '\n' ' ') agent: $(tr '\n' ' ' <"$TMP/$h.status" | cut -c1-200)"; done
 
@@ -210,20 +212,22 @@ for h in $HOSTS; do diag "$h: $(rlc $h status | awk '$1 == "passed" || $1 == "dr
 # (B / (R_src - R) + 2 T + d), with d, the Redis round trip, the install
 # and the agents' scheduling, taken as one more T (it measured well below
 # that); plus each host's share of rate and burst rounded up: at most one
-# packet a second and one packet of burst per host.
+# packet a second and one packet of burst per host; plus, for each sync
+# that failed during the flood (a Redis call past its timeout: the debug
+# kernel under load), one more T of the surplus, which it delayed.
 sent_a=$(cat "$TMP"/a? | awk '{ s += $2 } END { print s }')
 t_a=$(cat "$TMP"/a? | awk 'NR == 1 || $3 < f { f = $3 } $4 > l { l = $4 } END { printf "%.3f", (l - f) / 1e9 }')
 got_a=$(received 203.0.113.10)
 # The bound for the rate A was actually sent at (a slow kernel sends slower).
 read -r floor_a bound_a <<-AWK
-$(awk -v t="$t_a" -v s="$sent_a" -v r=$RATE -v b=$BURST -v T=$T_MS 'BEGIN {
+$(awk -v t="$t_a" -v s="$sent_a" -v r=$RATE -v b=$BURST -v T=$T_MS -v f="$fails" 'BEGIN {
 	rs = s / t
-	hi = rs > r ? b + r * t + (rs - r) * (b / (rs - r) + 3 * T / 1000) + 3 * t + 3 : s
+	hi = rs > r ? b + r * t + (rs - r) * (b / (rs - r) + (3 + f) * T / 1000) + 3 * t + 3 : s
 	if (hi > s) hi = s
 	lo = 0.8 * r * t; if (lo > s) lo = s
 	printf "%d %d\n", lo, hi }')
 AWK
-diag "A: sent $sent_a over $t_a s, received $got_a; one bucket: $(awk -v t="$t_a" -v r=$RATE -v b=$BURST 'BEGIN { printf "%d", b + r * t }'); bound $bound_a; without the cluster: all of it"
+diag "A: $fails syncs failed during the flood; sent $sent_a over $t_a s, received $got_a; one bucket: $(awk -v t="$t_a" -v r=$RATE -v b=$BURST 'BEGIN { printf "%d", b + r * t }'); bound $bound_a; without the cluster: all of it"
 check "A, spread over 3 hosts, gets the cluster's burst + rate x t within the bound" \
 	within "$got_a" "$floor_a" "$bound_a"
 
