@@ -90,8 +90,8 @@ static int lookup(const char * const *names, size_t n, const char *s,
 	return -EINVAL;
 }
 
-static int __attribute__((format(printf, 2, 3)))
-fail(char *err, const char *fmt, ...)
+/* A parser's refusal: its reason into @err (RL_ERR_LEN bytes); -EINVAL. */
+int rl_fail(char *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -100,6 +100,8 @@ fail(char *err, const char *fmt, ...)
 	va_end(ap);
 	return -EINVAL;
 }
+
+#define fail rl_fail
 
 /* One "KEYWORD VALUE" of a rule; *seen stops a keyword given twice. */
 static int rule_word(const char *k, const char *v, struct rl_rule_spec *r,

@@ -109,6 +109,8 @@ struct rl_config_file {
 
 #define RL_ERR_LEN 256
 
+int rl_fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 int rl_parse_rule(int argc, char **argv, bool prefix_only,
 		  struct rl_rule_spec *r, char *err);
 int rl_parse_setting(const char *name, const char *val, struct rl_settings *s,

@@ -14,7 +14,6 @@
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,16 +24,8 @@ enum {
 	RLS_MAX_LINE = 1024,
 };
 
-static int __attribute__((format(printf, 2, 3)))
-fail(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, RL_ERR_LEN, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+/* rlctl's: the same refusals, the same way. */
+#define fail rl_fail
 
 void rls_config_defaults(struct rls_config *c)
 {
