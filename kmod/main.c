@@ -253,7 +253,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		       buckets, RL_MIN_BUCKETS, RL_MAX_BUCKETS);
 		return -EINVAL;
 	}
-	/* rhashtable refuses inserts beyond twice its largest size. */
+	/* More than two entries a bucket on average: every lookup slows. */
 	if (max_entries > 2ULL * t->buckets) {
 		pr_err("buckets=%u: too few for max_entries=%u (need at least %u)\n",
 		       t->buckets, max_entries,

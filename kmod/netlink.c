@@ -15,7 +15,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/inetdevice.h>
-#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -417,7 +416,7 @@ static int flush_entries_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* What an entry dump asks for: every filter given must hold. */
 struct dump_state {
-	struct rhashtable_iter iter;
+	struct rl_table_iter iter;
 	struct rl_key prefix;		/* entries within it */
 	struct rl_key rule;		/* entries charged under it */
 	struct rl_sel sel;		/* ... with this selector */
@@ -490,7 +489,6 @@ static int parse_dump_filter(struct nlattr *nest, struct netlink_ext_ack *extack
 static int get_entry_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = rl_compat_dump_attrs(cb);
-	struct rl_net *rn = rl_main_net(sock_net(cb->skb->sk));
 	struct dump_ctx *ctx = dump_ctx(cb);
 	struct dump_state *st;
 	int err;
@@ -505,7 +503,6 @@ static int get_entry_start(struct netlink_callback *cb)
 			return err;
 		}
 	}
-	rhashtable_walk_enter(&rn->table.ht, &st->iter);
 	ctx->st = st;
 	return 0;
 }
@@ -514,10 +511,7 @@ static int get_entry_done(struct netlink_callback *cb)
 {
 	struct dump_ctx *ctx = dump_ctx(cb);
 
-	if (ctx->st) {
-		rhashtable_walk_exit(&ctx->st->iter);
-		kfree(ctx->st);
-	}
+	kfree(ctx->st);
 	return 0;
 }
 
@@ -588,7 +582,7 @@ static bool in_prefix(const struct dump_state *st, const struct rl_key *k)
 
 /*
  * One message per entry.  The walk stops when the skb is full and resumes,
- * in the next call, at the entry that did not fit (rhashtable_walk_peek).
+ * in the next call, at the entry that did not fit.
  * A table that changed since the dump began marks the dump interrupted.
  */
 static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -602,18 +596,14 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	/* genl_dump_check_consistent() takes a zero prev_seq for "unset". */
 	cb->seq = rl_table_generation(&rn->table) ?: 1;
-	rl_table_walk_start(&st->iter);
+	rcu_read_lock();
 	/* The rule set may have changed since the last call: find it again. */
 	if (st->by_rule)
 		want = rl_rules_find(rcu_dereference(rn->table.rules),
 				     &st->rule, &st->sel);
-	for (e = rhashtable_walk_peek(&st->iter); e;
-	     e = rhashtable_walk_next(&st->iter)) {
-		if (IS_ERR(e)) {
-			if (PTR_ERR(e) == -EAGAIN)
-				continue;
-			break;
-		}
+	for (e = rl_table_iter_peek(&rn->table, &st->iter); e;
+	     rl_table_iter_next(&st->iter),
+	     e = rl_table_iter_peek(&rn->table, &st->iter)) {
 		/* The key never changes: no lock for the entries filtered out. */
 		if (!in_prefix(st, &e->key))
 			continue;
@@ -628,7 +618,7 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (fill_entry(skb, cb, &info))
 			break;
 	}
-	rhashtable_walk_stop(&st->iter);
+	rcu_read_unlock();
 	return skb->len;
 }
 

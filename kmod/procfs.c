@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/proc_fs.h>
-#include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
 #include <net/net_namespace.h>
@@ -106,14 +105,12 @@ static int config_show(struct seq_file *seq, void *v)
  * The entries file keeps its walk of the table from one read() to the next,
  * in the open file: each read() resumes where the last one stopped, so
  * listing n entries costs O(n), however small the reads.  Only a seek back
- * (or a table resized between two reads) starts the walk over.  The walk is
- * entered at open and left at release, which procfs also calls for a file
- * still open when the namespace goes, before the table is destroyed.
+ * starts the walk over.
  */
 struct entries_iter {
 	struct rl_net *rn;
-	struct rhashtable_iter hti;
-	loff_t pos;			/* record of the entry hti stands on */
+	struct rl_table_iter ti;
+	loff_t pos;			/* record of the entry ti stands on, 0: none yet */
 	u64 now;
 };
 
@@ -121,12 +118,11 @@ static struct rl_entry *entries_next_entry(struct entries_iter *it)
 {
 	struct rl_entry *e;
 
-	do {
-		e = rhashtable_walk_next(&it->hti);
-	} while (PTR_ERR(e) == -EAGAIN);
-	if (IS_ERR_OR_NULL(e))
-		return NULL;
-	it->pos++;
+	if (it->pos)
+		rl_table_iter_next(&it->ti);
+	e = rl_table_iter_peek(&it->rn->table, &it->ti);
+	if (e)
+		it->pos++;
 	return e;
 }
 
@@ -138,19 +134,15 @@ static void *entries_start(struct seq_file *seq, loff_t *pos)
 	struct rl_entry *e = NULL;
 
 	it->now = ktime_get_ns();
+	rcu_read_lock();
 	if (*pos < it->pos) {
-		rhashtable_walk_exit(&it->hti);
-		rhashtable_walk_enter(&it->rn->table.ht, &it->hti);
+		it->ti = (struct rl_table_iter){};
 		it->pos = 0;
 	}
-	if (rl_table_walk_start(&it->hti))
-		it->pos = 0;	/* resized since the last read(): start over */
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	if (*pos == it->pos) {
-		e = rhashtable_walk_peek(&it->hti);
-		return IS_ERR(e) ? NULL : e;
-	}
+	if (*pos == it->pos)
+		return rl_table_iter_peek(&it->rn->table, &it->ti);
 	while (it->pos < *pos) {
 		e = entries_next_entry(it);
 		if (!e)
@@ -170,9 +162,7 @@ static void *entries_next(struct seq_file *seq, void *v, loff_t *pos)
 static void entries_stop(struct seq_file *seq, void *v)
 	__releases(RCU)
 {
-	struct entries_iter *it = seq->private;
-
-	rhashtable_walk_stop(&it->hti);
+	rcu_read_unlock();
 }
 
 static int entries_show(struct seq_file *seq, void *v)
@@ -217,15 +207,11 @@ static int entries_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->rn = pde_data(inode);
-	rhashtable_walk_enter(&it->rn->table.ht, &it->hti);
 	return 0;
 }
 
 static int entries_release(struct inode *inode, struct file *file)
 {
-	struct entries_iter *it = ((struct seq_file *)file->private_data)->private;
-
-	rhashtable_walk_exit(&it->hti);
 	return seq_release_private(inode, file);
 }
 

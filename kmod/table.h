@@ -4,8 +4,9 @@
 
 #include <linux/cache.h>
 #include <linux/in6.h>
+#include <linux/list_nulls.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <linux/spinlock_types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -22,23 +23,29 @@
  * sel tells apart the entries of one source under rules of different
  * selectors (0: source rules, else the selector's rl_sel_hash() as the rule
  * set placed it); port is the destination port of a per-port rule's entry.
+ * Aligned to 8 so that the table compares it as three longs (rl_key_equal()).
  */
 struct rl_key {
 	union {
-		__be32 v4;
-		struct in6_addr v6;
-		u32 w[4];
-	} addr;
-	union {
 		struct {
-			u8 family;
-			u8 prefix;
-			u16 sel;
+			union {
+				__be32 v4;
+				struct in6_addr v6;
+				u32 w[4];
+			} addr;
+			union {
+				struct {
+					u8 family;
+					u8 prefix;
+					u16 sel;
+				};
+				u32 tail;	/* the three above, as one word */
+			};
+			u32 port;
 		};
-		u32 tail;		/* the three above, as one word */
+		u64 q[3];
 	};
-	u32 port;
-};
+} __aligned(8);
 
 /*
  * A total order on keys, in 32-bit words: the hash table's equality test and
@@ -61,12 +68,27 @@ static inline int rl_key_cmp(const struct rl_key *a, const struct rl_key *b)
 	return 0;
 }
 
+/**
+ * rl_key_equal() - whether two keys are the same
+ * @a: a key
+ * @b: another
+ *
+ * The hash table's test: three loads and compares of each, no branch.
+ *
+ * Return: true if every word of the two is equal.
+ */
+static inline bool rl_key_equal(const struct rl_key *a, const struct rl_key *b)
+{
+	return !((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) |
+		 (a->q[2] ^ b->q[2]));
+}
+
 struct rl_entry {
-	struct rhash_head node;
+	struct hlist_nulls_node node;	/* in its bucket, under its bucket lock */
 	struct rl_key key;
+	spinlock_t lock;		/* protects all below but rcu */
 	bool limited;			/* dropping since its state last owed nothing */
 	u8 algo;			/* enum nf_rl_algo of state */
-	spinlock_t lock;		/* protects all below but rcu */
 	union rl_state state;
 	u64 seen_ns;			/* time of its last packet */
 	u64 passed;
@@ -86,7 +108,7 @@ struct rl_limits {
 };
 
 struct rl_table_cfg {
-	u32 buckets;			/* upper bound on the hash table size */
+	u32 buckets;			/* hash table size, a power of two */
 	struct rl_limits limits;
 };
 
@@ -129,23 +151,33 @@ struct rl_stats {
 	u64 owner_rules_refused;
 };
 
+/*
+ * Inserts and removals lock one of these, chosen by bucket: as many as the
+ * table has buckets up to this, so that CPUs inserting new sources at once
+ * rarely wait for each other (conntrack has 1024 too).
+ */
+#define RL_TABLE_LOCKS	1024
+
 struct rl_table {
-	struct rhashtable ht;
-	/* Read by every packet, written rarely. */
+	/* Read by every packet, written rarely (control plane, GC's start). */
 	struct rl_ruleset __rcu *rules;	/* replaced whole, under lock */
+	struct hlist_nulls_head *buckets;	/* cfg.buckets of them */
+	u32 mask;			/* cfg.buckets - 1 */
+	u32 nlocks_mask;		/* locks[] has nlocks_mask + 1 */
+	hsiphash_key_t hash_key;	/* random, per table */
+	struct rl_pcpu_stats __percpu *stats;
 	struct rl_table_cfg cfg;
 	bool gc_enabled;
 	rl_table_notify_t notify;	/* NULL: no events */
-	struct rl_pcpu_stats __percpu *stats;
+	spinlock_t *locks;		/* of the buckets; BH context */
 	struct mutex lock;		/* serialises control-plane writers */
 
 	/*
 	 * Written on every new source: kept off the lines every packet reads,
 	 * so that a flood of new sources does not bounce them between CPUs.
 	 */
-	atomic_t nentries ____cacheline_aligned_in_smp;	/* raised under insert_lock only */
+	atomic_t nentries ____cacheline_aligned_in_smp;
 	atomic_t generation;		/* bumped on every insert and removal */
-	spinlock_t insert_lock;		/* serialises inserts; BH context */
 
 	struct delayed_work gc_work;
 	atomic64_t gc_runs;
@@ -160,6 +192,19 @@ struct rl_table {
 	 * each is charged at the rate of the packet's rule.
 	 */
 	struct rl_entry overflow[__NF_RL_ALGO_MAX];
+};
+
+/*
+ * A place in a walk of a table's entries, which survives leaving the RCU
+ * read side: the walk resumes there however the table changed meanwhile.
+ * Buckets never move, so an entry present for the whole walk is seen once,
+ * unless entries before it in its bucket went while the walk was paused
+ * there (it is then skipped) or came (an entry is seen twice).  Netlink
+ * dumps flag both through the table's generation.
+ */
+struct rl_table_iter {
+	u32 bucket;			/* the bucket the walk stands in */
+	u32 skip;			/* entries of it already walked */
 };
 
 /* A consistent copy of one entry, for display. */
@@ -200,29 +245,16 @@ void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules);
 int rl_table_expire_rules(struct rl_table *t, u64 now);
 void rl_table_count_refused(struct rl_table *t);
 
-/**
- * rl_table_walk_start() - start or resume a walk of a table's entries
- * @iter: the walk, entered with rhashtable_walk_enter() on the table's ht
- *
- * rhashtable_walk_start() hides that the table was resized while the walk
- * was paused, and kernels without "rhashtable: clear stale iter->p on table
- * restart" (Debian's 6.1.0-57 and 6.12.117 have it, older point releases
- * that DKMS users may still boot do not) then keep iter->p, the entry the
- * walk stopped on, which GC or a flush may have freed since: the next peek
- * would return it and the next step would follow its link.  A walk that
- * starts over forgets it here; on fixed kernels this changes nothing.
- *
- * Context: enters the RCU read side, left by rhashtable_walk_stop().
- * Return: 0, or -EAGAIN when the walk starts over from the first entry.
- */
-static inline int rl_table_walk_start(struct rhashtable_iter *iter)
-	__acquires(RCU)
-{
-	int err = rhashtable_walk_start_check(iter);
+struct rl_entry *rl_table_iter_peek(struct rl_table *t,
+				    struct rl_table_iter *it);
 
-	if (err == -EAGAIN)
-		iter->p = NULL;
-	return err;
+/**
+ * rl_table_iter_next() - step a walk past the entry it stands on
+ * @it: the walk
+ */
+static inline void rl_table_iter_next(struct rl_table_iter *it)
+{
+	it->skip++;
 }
 
 #endif /* _NF_RL_TABLE_H */

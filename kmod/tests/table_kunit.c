@@ -85,7 +85,7 @@ static struct rl_table *new_table_rules(struct kunit *test,
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	ctx->cfg = (struct rl_table_cfg) {
-		/* As the module derives it: enough that rhashtable never refuses. */
+		/* As the module derives it: a bucket per entry. */
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
 		.limits = {
 			.max_entries = max_entries,
