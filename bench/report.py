@@ -168,7 +168,8 @@ def main():
                   "hook makes it, the packet's headers parsed anew each time "
                   "where selector rules exist. *source*: the source rule "
                   "0.0.0.0/0 alone (what every packet cost before selectors, "
-                  "no parse). *ssh*: README's recipe 1 (`proto tcp dport 22 "
+                  "no parse). *source6*: the same for IPv6 sources under "
+                  "::/0, each its own /128 entry. *ssh*: README's recipe 1 (`proto tcp dport 22 "
                   "syn`) besides it, a SYN to 22: one parse, two charges (its "
                   "SSH entry, its source entry). *web*: recipe 4 (`proto tcp "
                   "dport 80,443 syn`), a SYN to 443: the same. *other*: both "
@@ -177,7 +178,7 @@ def main():
         md.append("| rules and packet | hot instructions | cold instructions | cold x source |")
         md.append("| --- | ---: | ---: | ---: |")
         base = rec.get("source", {}).get("cold")
-        for r in ("source", "ssh", "web", "other"):
+        for r in ("source", "source6", "ssh", "web", "other"):
             if r in rec:
                 cold = rec[r].get("cold")
                 md.append("| %s | %s | %s | %s |" % (

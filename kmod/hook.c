@@ -12,8 +12,8 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/preempt.h>
 #include <linux/string.h>
-#include <linux/timekeeping.h>
 #include <linux/inetdevice.h>
 #include <net/ipv6.h>
 
@@ -62,9 +62,8 @@ EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
  * that only raises a count the CPU already holds.  netfilter's caller holds
  * the RCU read side in both cases.
  *
- * The clock is read per packet rather than per jiffy: with a coarse clock a
- * source limited to 10M/s with a small burst would be refilled only once a
- * tick and held far below its rate.
+ * When this runs in softirq, as it does but for reinjection, bottom halves
+ * are already off: testing that costs less than turning them off again.
  */
 static __always_inline unsigned int verdict(struct rl_net *rn,
 					    const struct rl_key *key,
@@ -78,8 +77,11 @@ static __always_inline unsigned int verdict(struct rl_net *rn,
 	};
 	bool pass;
 
+	if (likely(in_softirq()))
+		return rl_table_charge(&rn->table, key, &pkt, skb->len) ?
+		       NF_ACCEPT : NF_DROP;
 	local_bh_disable();
-	pass = rl_table_charge(&rn->table, key, &pkt, skb->len, ktime_get_ns());
+	pass = rl_table_charge(&rn->table, key, &pkt, skb->len);
 	local_bh_enable();
 	return pass ? NF_ACCEPT : NF_DROP;
 }

@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bsearch.h>
+#include <linux/cpumask.h>
 #include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/overflow.h>
@@ -277,6 +278,29 @@ static int make_groups(struct rl_ruleset *rs, const struct rl_rule **sorted)
 	return 0;
 }
 
+/*
+ * The rate a limit's sources are charged at, per CPU, once the table is
+ * full (full_policy shared): each possible CPU keeps its own overflow state,
+ * so that a spoofed flood against a full table does not serialise every CPU
+ * on one lock, exactly when it matters.  The rate is split evenly, n per
+ * period times the number of CPUs (exact, however small n), and the burst
+ * rounded up, at least one each; together the CPUs pass the rule's rate,
+ * and a flood that reaches one CPU only its share.  A split the algorithm
+ * cannot represent keeps the whole rate on each CPU.
+ */
+static void split_rate(struct rl_rule *r)
+{
+	u64 ncpus = num_possible_cpus(), period;
+	const char *msg;
+
+	r->overflow_rate = r->rate;
+	if (r->action != NF_RL_ACTION_LIMIT || !r->rate.n || ncpus == 1 ||
+	    check_mul_overflow(r->rate.period_ns, ncpus, &period) ||
+	    rl_algo_rate_init(&r->overflow_rate, r->rate.n, period,
+			      DIV_ROUND_UP(r->rate.burst, ncpus), r->unit, &msg))
+		r->overflow_rate = r->rate;
+}
+
 /**
  * rl_rules_build() - make an immutable rule set
  * @rules: the rules; their match keys must be masked (rl_hook_build_key*)
@@ -342,6 +366,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 		if (rs->rules[i].expires_ns &&
 		    (!rs->next_expiry || rs->rules[i].expires_ns < rs->next_expiry))
 			rs->next_expiry = rs->rules[i].expires_ns;
+		split_rate(&rs->rules[i]);
 	}
 	/* In address order, so that listings and saved files read well. */
 	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);

@@ -24,6 +24,7 @@ struct rl_rule {
 	u8 algo;		/* enum nf_rl_algo */
 	u8 unit;		/* enum nf_rl_unit of rate */
 	struct rl_rate rate;
+	struct rl_rate overflow_rate;	/* each CPU's share: rl_rules_build() */
 	struct rl_sel sel;	/* which packets of its sources it sees */
 	u64 expires_ns;		/* ktime_get_ns() it is removed at; 0: never */
 	char owner[NF_RL_OWNER_LEN];	/* "": the administrator's */

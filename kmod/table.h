@@ -158,6 +158,11 @@ struct rl_stats {
  */
 #define RL_TABLE_LOCKS	1024
 
+/* One CPU's overflow states: see split_rate() in rules.c. */
+struct rl_overflow {
+	struct rl_entry algo[__NF_RL_ALGO_MAX];
+};
+
 struct rl_table {
 	/* Read by every packet, written rarely (control plane, GC's start). */
 	struct rl_ruleset __rcu *rules;	/* replaced whole, under lock */
@@ -170,6 +175,12 @@ struct rl_table {
 	bool gc_enabled;
 	rl_table_notify_t notify;	/* NULL: no events */
 	spinlock_t *locks;		/* of the buckets; BH context */
+	/*
+	 * New sources are charged to these when the table is full (policy
+	 * shared): per CPU, one per algorithm so that a rule of one never
+	 * resets another's state, each at its rule's overflow_rate.
+	 */
+	struct rl_overflow __percpu *overflow;
 	struct mutex lock;		/* serialises control-plane writers */
 
 	/*
@@ -186,12 +197,6 @@ struct rl_table {
 	struct delayed_work expire_work;
 	atomic64_t rules_expired;
 	atomic64_t owner_rules_refused;
-	/*
-	 * New sources share these when the table is full (policy shared), one
-	 * per algorithm so that a rule of one never resets another's state;
-	 * each is charged at the rate of the packet's rule.
-	 */
-	struct rl_entry overflow[__NF_RL_ALGO_MAX];
 };
 
 /*
@@ -228,7 +233,9 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
-		     struct rl_pkt_in *pkt, unsigned int len, u64 now);
+		     struct rl_pkt_in *pkt, unsigned int len);
+bool rl_table_charge_at(struct rl_table *t, const struct rl_key *src,
+			struct rl_pkt_in *pkt, unsigned int len, u64 now);
 unsigned int rl_table_gc(struct rl_table *t, u64 now);
 void rl_table_read_stats(struct rl_table *t, struct rl_stats *st);
 void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,

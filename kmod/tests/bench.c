@@ -20,6 +20,8 @@
  * decision parses (pkt.c) as the hook would:
  *
  *   source  none: the source rule alone, nothing parsed (the default)
+ *   source6 the same for IPv6 sources (2001:db8::/96 plus a number, each
+ *           its own entry under ::/0), for the IPv6 / IPv4 ratio
  *   ssh     README's recipe 1, proto tcp dport 22 syn; a SYN to 22: parsed,
  *           then charged twice (its SSH entry and its source entry)
  *   web     recipe 4, proto tcp dport 80,443 syn; a SYN to 443, the same
@@ -79,8 +81,7 @@ static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 		rcu_read_lock();
 		for (; done; done--, i++) {
 			pkt.parsed = !skb;	/* each packet parsed anew */
-			rl_table_charge(&table, &keys[ord[i % n]], &pkt, 60,
-					ktime_get_ns());
+			rl_table_charge(&table, &keys[ord[i % n]], &pkt, 60);
 		}
 		rcu_read_unlock();
 		local_bh_enable();
@@ -250,7 +251,7 @@ static int recipe_rules(struct rl_rule *r, const struct rl_rule *source)
 	}
 	if (n && !skb)
 		return -ENOMEM;
-	if (!n && strcmp(recipe, "source"))
+	if (!n && strcmp(recipe, "source") && strcmp(recipe, "source6"))
 		return -EINVAL;
 	return n;
 }
@@ -265,11 +266,9 @@ static void report(const char *name, u64 ns, u32 count)
 
 static int __init bench_init(void)
 {
-	struct rl_table_cfg cfg = {
-		.buckets = 1 << 24,
-		/* A source has an entry per rule it is charged under. */
-		.limits = { .max_entries = 2 * sources },
-	};
+	/* A source has an entry per rule it is charged under. */
+	struct rl_table_cfg cfg = { .limits = { .max_entries = 2 * sources } };
+	bool v6 = !strcmp(recipe, "source6");
 	struct rl_rule rules[3] = {
 		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = 32 },
 	};
@@ -281,12 +280,20 @@ static int __init bench_init(void)
 
 	if (sources < 2 * RL_BENCH_HOT || !decisions)
 		return -EINVAL;
+	/* A bucket per entry, as the module sizes its tables by default. */
+	cfg.buckets = roundup_pow_of_two(cfg.limits.max_entries);
 	keys = kvcalloc(sources, sizeof(*keys), GFP_KERNEL);
 	order = kvcalloc(sources, sizeof(*order), GFP_KERNEL);
 	if (!keys || !order)
 		goto free_arrays;
 	for (i = 0; i < sources; i++) {
-		rl_hook_build_key4(&keys[i], htonl(0x64400000 + i), 32);
+		struct in6_addr a6 = { .s6_addr32 = { htonl(0x20010db8), 0, 0,
+						      htonl(i) } };
+
+		if (v6)
+			rl_hook_build_key6(&keys[i], &a6, 128);
+		else
+			rl_hook_build_key4(&keys[i], htonl(0x64400000 + i), 32);
 		order[i] = i;
 	}
 	/* A random order: Fisher-Yates (swap() evaluates its arguments twice). */
@@ -296,7 +303,12 @@ static int __init bench_init(void)
 		swap(order[i], order[j]);
 	}
 
-	rl_hook_build_key4(&rules[0].match, 0, 0);
+	if (v6) {
+		rl_hook_build_key6(&rules[0].match, &in6addr_any, 0);
+		rules[0].agg_prefix = 128;
+	} else {
+		rl_hook_build_key4(&rules[0].match, 0, 0);
+	}
 	err = rl_algo_rate_init(&rules[0].rate, 1000000000, NSEC_PER_SEC, 1000000,
 				NF_RL_UNIT_PACKETS, &msg);
 	if (err)
@@ -304,7 +316,7 @@ static int __init bench_init(void)
 	n = recipe_rules(&rules[1], &rules[0]);
 	if (n < 0) {
 		err = n;
-		msg = "recipe must be source, ssh, web or other";
+		msg = "recipe must be source, source6, ssh, web or other";
 		goto free_arrays;
 	}
 	rs = rl_rules_build(rules, 1 + n, &msg);

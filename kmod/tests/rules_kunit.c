@@ -416,10 +416,14 @@ static void an_owner_holds_at_most_its_cap(struct kunit *test)
 	struct rl_rule a = owned(rule4(0x0a000001, 32, NF_RL_ACTION_DENY), "agent", 0);
 	struct rl_rule b = owned(rule4(0x0a000002, 32, NF_RL_ACTION_DENY), "agent", 0);
 	struct rl_rule c = owned(rule4(0x0a000003, 32, NF_RL_ACTION_DENY), "other", 0);
-	struct rl_rule two[] = { a, b };
+	/* Off the stack: rules have grown past what a frame should hold. */
+	struct rl_rule *two = kunit_kmalloc_array(test, 2, sizeof(*two), GFP_KERNEL);
 	struct rl_ruleset *rs0 = build(test, NULL, 0), *rs1, *rs2;
 	const char *msg = NULL;
 
+	KUNIT_ASSERT_NOT_NULL(test, two);
+	two[0] = a;
+	two[1] = b;
 	rs1 = rl_rules_edit(rs0, RL_RULES_ADD, &a, 1, &msg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs1));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_edit(rs1, RL_RULES_ADD, &b, 1, &msg)),

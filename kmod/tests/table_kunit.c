@@ -137,7 +137,7 @@ static bool charge_pkt(struct rl_table *t, const struct rl_key *k,
 
 	local_bh_disable();
 	rcu_read_lock();
-	pass = rl_table_charge(t, k, pkt, len, now);
+	pass = rl_table_charge_at(t, k, pkt, len, now);
 	rcu_read_unlock();
 	local_bh_enable();
 	return pass;
@@ -296,14 +296,21 @@ static void racing_first_packets_create_one_entry(struct kunit *test)
 struct full_case {
 	enum nf_rl_full_policy policy;
 	unsigned int passed;
+	bool overflow;			/* plus this CPU's share of burst 3 */
 };
 
 static const struct full_case full_cases[] = {
-	/* 4 sources x 2, then the shared bucket's burst of 3. */
-	{ NF_RL_FULL_SHARED, 8 + 3 },
+	/* 4 sources x 2, then the overflow state's burst. */
+	{ NF_RL_FULL_SHARED, 8, true },
 	{ NF_RL_FULL_DROP, 8 },
 	{ NF_RL_FULL_ACCEPT, 8 + 12 },
 };
+
+/* One CPU's share of an overflow burst (split_rate() in rules.c). */
+static unsigned int cpu_share(u64 burst)
+{
+	return DIV_ROUND_UP(burst, num_possible_cpus());
+}
 
 static void full_case_desc(const struct full_case *c, char *desc)
 {
@@ -316,18 +323,23 @@ static void full_table_follows_policy(struct kunit *test)
 {
 	const struct full_case *c = test->param_value;
 	struct rl_table *t = new_table(test, 1, 3, 4, c->policy, false);
-	unsigned int i, passed = 0;
+	unsigned int i, passed = 0, want = c->passed;
 	struct rl_stats st;
 	struct rl_key k;
 
+	if (c->overflow)
+		want += cpu_share(3);
+	/* One CPU, one overflow state: the test's thread stays put. */
+	migrate_disable();
 	for (i = 0; i < 10; i++) {
 		v4key(&k, 0x0c000000 + i);
 		passed += charge_n(t, &k, T0, 2);
 	}
+	migrate_enable();
 	rl_table_read_stats(t, &st);
-	KUNIT_EXPECT_EQ(test, passed, c->passed);
-	KUNIT_EXPECT_EQ(test, st.passed, c->passed);
-	KUNIT_EXPECT_EQ(test, st.dropped, 20 - c->passed);
+	KUNIT_EXPECT_EQ(test, passed, want);
+	KUNIT_EXPECT_EQ(test, st.passed, want);
+	KUNIT_EXPECT_EQ(test, st.dropped, 20 - want);
 	KUNIT_EXPECT_EQ(test, st.entries, 4);
 	KUNIT_EXPECT_EQ(test, st.table_full, 12);
 	/* The sources that came first keep their own buckets. */
@@ -655,6 +667,7 @@ static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
 	t = new_table_rules(test, rules, 2, 0, 0, 1, NF_RL_FULL_SHARED, false);
 	v4key(&k, 0x0a000001);
 	KUNIT_EXPECT_TRUE(test, charge(t, &k, T0));	/* fills the table */
+	migrate_disable();
 	for (i = 0; i < 20; i++) {
 		v4key(&k, 0x0b000000 + i);
 		passed += charge(t, &k, T0);
@@ -662,8 +675,45 @@ static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
 		rl_hook_build_key6(&k, &a6, 128);
 		passed += charge(t, &k, T0);
 	}
-	/* Burst 3 of each algorithm's overflow state, no time to refill. */
-	KUNIT_EXPECT_EQ(test, passed, 6);
+	migrate_enable();
+	/* This CPU's share of each algorithm's burst, no time to refill. */
+	KUNIT_EXPECT_EQ(test, passed, 2 * cpu_share(3));
+}
+
+/*
+ * A full table's overflow is per CPU: a flood of new sources on one CPU
+ * gets that CPU's share of the rule's rate, and another CPU's flood its own
+ * share, not the first one's leftovers.  Over a long run each CPU's state
+ * passes n per (period * CPUs): here 3 sources a second split over the
+ * CPUs, so one CPU passes 30 / CPUs in ten seconds, and the shares of all
+ * the CPUs add up to the rule's rate.
+ */
+static void overflow_splits_the_rate_between_cpus(struct kunit *test)
+{
+	struct rl_table *t = new_table(test, 3, 3, 1, NF_RL_FULL_SHARED, false);
+	unsigned int ncpus = num_possible_cpus(), i, passed = 0;
+	u64 now = T0;
+	struct rl_key k;
+
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_TRUE(test, charge(t, &k, now));	/* fills the table */
+	migrate_disable();
+	/* Drain the burst, then ten seconds of a packet every 10 ms. */
+	for (i = 0; i < 3; i++) {
+		v4key(&k, 0x0b000000 + i);
+		passed += charge(t, &k, now);
+	}
+	KUNIT_EXPECT_EQ(test, passed, cpu_share(3));
+	passed = 0;
+	for (i = 0; i < 1000; i++) {
+		now += 10 * NSEC_PER_MSEC;
+		v4key(&k, 0x0c000000 + i);
+		passed += charge(t, &k, now);
+	}
+	migrate_enable();
+	/* 30 / ncpus, exactly when it divides; within one packet otherwise. */
+	KUNIT_EXPECT_LE(test, passed * ncpus, 30 + ncpus);
+	KUNIT_EXPECT_GE(test, passed * ncpus + ncpus, 30);
 }
 
 /* A rule with a selector, checked as the netlink code checks it. */
@@ -888,6 +938,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(byte_rule_charges_packet_length),
 	KUNIT_CASE(algorithm_change_restarts_sources),
 	KUNIT_CASE(overflow_survives_rules_of_other_algorithms),
+	KUNIT_CASE(overflow_splits_the_rate_between_cpus),
 	KUNIT_CASE(ssh_syns_are_held_to_their_limit_under_a_broad_source_rule),
 	KUNIT_CASE(a_packet_dropped_for_its_selector_is_not_charged_to_its_source),
 	KUNIT_CASE(an_allow_exempts_its_packets_from_every_limit),
