@@ -73,9 +73,7 @@ extern const struct rl_algo_ops rl_algo_swin;
 
 extern const struct rl_algo_ops *const rl_algos[];
 
-/* Their charge operations, for INDIRECT_CALL_3() on the packet path. */
-bool rl_bucket_charge_state(union rl_state *s, const struct rl_rate *r,
-			    u64 now, u64 amount);
+/* Their charge operations, for INDIRECT_CALL_2() on the packet path. */
 bool rl_gcra_charge(union rl_state *s, const struct rl_rate *r, u64 now,
 		    u64 amount);
 bool rl_swin_charge(union rl_state *s, const struct rl_rate *r, u64 now,

@@ -121,20 +121,24 @@ void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now)
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_init);
 
-/*
- * The bucket's tokens in units of @r's cost: a rate change keeps the share of
- * a packet the bucket holds, clamped to the new burst.  Whole packets and the
- * remainder are converted apart, so that no product can overflow: whole
- * packets are fewer than the new burst, whose cap fits, and the remainder's
- * quotient is below the new cost.  A bucket that had no cost (its source
- * was unmetered) starts full, as a new one would.
+/**
+ * rl_bucket_rescale() - a bucket's tokens in units of a new rate's cost
+ * @b: bucket, serialised by the caller, whose cost differs from @r's
+ * @r: the new rate
+ *
+ * A rate change keeps the share of a packet the bucket holds, clamped to the
+ * new burst.  Whole packets and the remainder are converted apart, so that
+ * no product can overflow: whole packets are fewer than the new burst, whose
+ * cap fits, and the remainder's quotient is below the new cost.  A bucket
+ * that had no cost (its source was unmetered) starts full, as a new one
+ * would.  Out of line: only the first packet after a change gets here.
+ *
+ * Return: the tokens, in units of @r's cost.
  */
-static u64 rescaled(const struct rl_bucket *b, const struct rl_rate *r)
+u64 rl_bucket_rescale(const struct rl_bucket *b, const struct rl_rate *r)
 {
 	u64 whole, rem;
 
-	if (likely(b->cost == r->cost))
-		return min(b->tokens, r->cap);	/* the burst may have shrunk */
 	if (!b->cost)
 		return r->cap;
 	whole = div64_u64_rem(b->tokens, b->cost, &rem);
@@ -142,55 +146,7 @@ static u64 rescaled(const struct rl_bucket *b, const struct rl_rate *r)
 		return r->cap;
 	return whole * r->cost + mul_u64_u64_div_u64(rem, r->cost, b->cost);
 }
-
-/*
- * Tokens at @now.  Below fill_ns, elapsed * refill < cap + refill, which
- * rl_bucket_rate_init() made sure fits alongside a full cap.  A @now older
- * than the last refill (another CPU read the clock later but took the lock
- * first) adds nothing.
- */
-static u64 refilled(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
-{
-	u64 elapsed, tokens = rescaled(b, r);
-
-	if (now <= b->last_ns)
-		return tokens;
-	elapsed = now - b->last_ns;
-	if (elapsed >= r->fill_ns)
-		return r->cap;
-	return min(tokens + elapsed * r->refill, r->cap);
-}
-
-/**
- * rl_bucket_take() - refill a bucket for the time passed, then take @amount
- * @b: bucket, serialised by the caller
- * @r: its rate, which may differ from the rate of the last charge: the
- *     bucket's level carries over
- * @now: current time in ns
- * @amount: units to take: 1, or at most RL_MAX_AMOUNT for a rate whose
- *          rl_algo_rate_init() allowed bytes
- *
- * Return: true if they conform and were taken.
- */
-bool rl_bucket_take(struct rl_bucket *b, const struct rl_rate *r, u64 now,
-		    u64 amount)
-{
-	u64 need = amount * r->cost;
-
-	if (!r->n)
-		return true;
-
-	b->tokens = refilled(b, r, now);
-	b->cost = r->cost;
-	if (now > b->last_ns)
-		b->last_ns = now;
-
-	if (b->tokens < need)
-		return false;
-	b->tokens -= need;
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_bucket_take);
+EXPORT_SYMBOL_IF_KUNIT(rl_bucket_rescale);
 
 /**
  * rl_bucket_charge() - rl_bucket_take() of one packet
@@ -221,7 +177,7 @@ u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 {
 	if (!r->n)
 		return r->burst;
-	return div64_u64(refilled(b, r, now), r->cost);
+	return div64_u64(rl_bucket_refilled(b, r, now), r->cost);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_peek);
 
@@ -238,7 +194,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_bucket_peek);
  */
 bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now)
 {
-	return refilled(b, r, now) == r->cap;
+	return rl_bucket_refilled(b, r, now) == r->cap;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_bucket_full);
 
@@ -247,20 +203,9 @@ static void tb_init(union rl_state *s, const struct rl_rate *r, u64 now)
 	rl_bucket_init(&s->tb, r, now);
 }
 
-/**
- * rl_bucket_charge_state() - the token bucket's &rl_algo_ops.charge
- * @s: a source's state
- * @r: its rule's rate
- * @now: the time, ns
- * @amount: units to take
- *
- * Not static so that the packet path can call it directly
- * (INDIRECT_CALL_3() in table.c).
- *
- * Return: true if @amount conforms.
- */
-bool rl_bucket_charge_state(union rl_state *s, const struct rl_rate *r,
-			    u64 now, u64 amount)
+/* The packet path inlines rl_bucket_take() instead (table.c). */
+static bool tb_charge(union rl_state *s, const struct rl_rate *r, u64 now,
+		      u64 amount)
 {
 	return rl_bucket_take(&s->tb, r, now, amount);
 }
@@ -280,7 +225,7 @@ const struct rl_algo_ops rl_algo_token_bucket = {
 	.name = "token-bucket",
 	.state_size = sizeof(struct rl_bucket),
 	.init = tb_init,
-	.charge = rl_bucket_charge_state,
+	.charge = tb_charge,
 	.peek = tb_peek,
 	.full = tb_full,
 };

@@ -2,6 +2,7 @@
 #ifndef _NF_RL_BUCKET_H
 #define _NF_RL_BUCKET_H
 
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 /*
@@ -36,8 +37,72 @@ int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
 			const char **errmsg);
 u64 rl_bucket_default_burst(u64 n, u64 period_ns);
 void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now);
-bool rl_bucket_take(struct rl_bucket *b, const struct rl_rate *r, u64 now,
-		    u64 amount);
+u64 rl_bucket_rescale(const struct rl_bucket *b, const struct rl_rate *r);
+
+/**
+ * rl_bucket_refilled() - a bucket's tokens at a time, in units of a rate
+ * @b: bucket, serialised by the caller
+ * @r: its rate now, whose cost the result is counted in
+ * @now: current time in ns
+ *
+ * Below fill_ns, elapsed * refill < cap + refill, which rl_bucket_rate_init()
+ * made sure fits alongside a full cap.  A @now older than the last refill
+ * (another CPU read the clock later but took the lock first) adds nothing.
+ * Inline, as rl_bucket_take() is, for the packet path.
+ *
+ * Return: the tokens.
+ */
+static __always_inline u64 rl_bucket_refilled(const struct rl_bucket *b,
+					      const struct rl_rate *r, u64 now)
+{
+	u64 elapsed, tokens;
+
+	if (likely(b->cost == r->cost))
+		tokens = min(b->tokens, r->cap);	/* the burst may have shrunk */
+	else
+		tokens = rl_bucket_rescale(b, r);
+	if (now <= b->last_ns)
+		return tokens;
+	elapsed = now - b->last_ns;
+	if (elapsed >= r->fill_ns)
+		return r->cap;
+	return min(tokens + elapsed * r->refill, r->cap);
+}
+
+/**
+ * rl_bucket_take() - refill a bucket for the time passed, then take @amount
+ * @b: bucket, serialised by the caller
+ * @r: its rate, which may differ from the rate of the last charge: the
+ *     bucket's level carries over
+ * @now: current time in ns
+ * @amount: units to take: 1, or at most RL_MAX_AMOUNT for a rate whose
+ *          rl_algo_rate_init() allowed bytes
+ *
+ * Inline: the packet path's call to it, with its frame, cost more than its
+ * arithmetic (make bench).
+ *
+ * Return: true if they conform and were taken.
+ */
+static __always_inline bool rl_bucket_take(struct rl_bucket *b,
+					   const struct rl_rate *r, u64 now,
+					   u64 amount)
+{
+	u64 need = amount * r->cost;
+
+	if (!r->n)
+		return true;
+
+	b->tokens = rl_bucket_refilled(b, r, now);
+	b->cost = r->cost;
+	if (now > b->last_ns)
+		b->last_ns = now;
+
+	if (b->tokens < need)
+		return false;
+	b->tokens -= need;
+	return true;
+}
+
 bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 u64 rl_bucket_peek(const struct rl_bucket *b, const struct rl_rate *r, u64 now);
 bool rl_bucket_full(const struct rl_bucket *b, const struct rl_rate *r, u64 now);

@@ -16,6 +16,7 @@
 #include <linux/cpumask.h>
 #include <linux/ctype.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -279,6 +280,22 @@ static int make_groups(struct rl_ruleset *rs, const struct rl_rule **sorted)
 }
 
 /*
+ * Whether a limit may be charged at the tick's time (rl_table_coarse_ns(),
+ * one load, where the nanosecond clock costs some 55 instructions a packet:
+ * make bench).  A bucket is then refilled once a tick rather than
+ * continuously, so what a source may send in any window can fall short of
+ * the nanosecond clock's by one tick's refill: at most half the burst when
+ * the state takes two ticks or more to fill (8 ms at HZ=250; the default
+ * 10/s with burst 20 takes 2 s).  A faster limit with a smaller burst, say
+ * 10M/s with a burst of 100, would be held below its rate: it keeps
+ * ktime_get_ns().
+ */
+static bool coarse_enough(const struct rl_rate *r)
+{
+	return !r->n || r->fill_ns >= 2 * TICK_NSEC;
+}
+
+/*
  * The rate a limit's sources are charged at, per CPU, once the table is
  * full (full_policy shared): each possible CPU keeps its own overflow state,
  * so that a spoofed flood against a full table does not serialise every CPU
@@ -367,6 +384,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 		    (!rs->next_expiry || rs->rules[i].expires_ns < rs->next_expiry))
 			rs->next_expiry = rs->rules[i].expires_ns;
 		split_rate(&rs->rules[i]);
+		rs->rules[i].coarse_clock = coarse_enough(&rs->rules[i].rate);
 	}
 	/* In address order, so that listings and saved files read well. */
 	sort(rs->rules, n, sizeof(*rs->rules), cmp_listed, NULL);

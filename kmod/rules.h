@@ -23,6 +23,7 @@ struct rl_rule {
 	u8 agg_prefix;		/* sources grouped by this prefix length */
 	u8 algo;		/* enum nf_rl_algo */
 	u8 unit;		/* enum nf_rl_unit of rate */
+	bool coarse_clock;	/* charged at rl_table_coarse_ns(): rl_rules_build() */
 	struct rl_rate rate;
 	struct rl_rate overflow_rate;	/* each CPU's share: rl_rules_build() */
 	struct rl_sel sel;	/* which packets of its sources it sees */

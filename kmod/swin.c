@@ -70,7 +70,7 @@ static void swin_init(union rl_state *s, const struct rl_rate *r, u64 now)
  * @amount: units to take
  *
  * Not static so that the packet path can call it directly
- * (INDIRECT_CALL_3() in table.c).
+ * (INDIRECT_CALL_2() in table.c).
  *
  * Return: true if @amount conforms.
  */

@@ -232,6 +232,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 		  struct rl_ruleset *rules, u64 now);
 void rl_table_start_gc(struct rl_table *t);
 void rl_table_destroy(struct rl_table *t);
+u64 rl_table_coarse_ns(void);
 bool rl_table_charge(struct rl_table *t, const struct rl_key *src,
 		     struct rl_pkt_in *pkt, unsigned int len);
 bool rl_table_charge_at(struct rl_table *t, const struct rl_key *src,

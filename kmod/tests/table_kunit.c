@@ -12,6 +12,7 @@
 #include <linux/rcupdate.h>
 #include <linux/bottom_half.h>
 #include <linux/icmpv6.h>
+#include <linux/delay.h>
 #include <linux/log2.h>
 #include <kunit/resource.h>
 
@@ -716,6 +717,55 @@ static void overflow_splits_the_rate_between_cpus(struct kunit *test)
 	KUNIT_EXPECT_GE(test, passed * ncpus + ncpus, 30);
 }
 
+/*
+ * A limit whose state takes two ticks or more to fill is charged at the
+ * tick's time; a faster one with a small burst keeps the nanosecond clock,
+ * which would otherwise hold it below its rate.
+ */
+static void only_slow_enough_limits_use_the_tick_clock(struct kunit *test)
+{
+	struct rl_rule rules[3] = {
+		limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 10, 20),
+		/* 10M/s with a burst of 100 fills in 10 us. */
+		limit_rule(test, NFPROTO_IPV4, 0x0a000000, 8, 32, 10000000, 100),
+		/* Exactly two ticks to fill. */
+		limit_rule(test, NFPROTO_IPV4, 0x0b000000, 8, 32, NSEC_PER_SEC,
+			   2 * TICK_NSEC),
+	};
+	struct rl_ruleset *rs = build_rules(test, rules, ARRAY_SIZE(rules));
+	u32 i, coarse = 0;
+
+	for (i = 0; i < rs->nrules; i++) {
+		const struct rl_rule *r = &rs->rules[i];
+
+		KUNIT_EXPECT_EQ(test, r->coarse_clock,
+				r->rate.fill_ns >= 2 * TICK_NSEC);
+		coarse += r->coarse_clock;
+	}
+	KUNIT_EXPECT_EQ(test, coarse, 2);
+	rl_rules_free(rs);
+}
+
+/*
+ * The tick's time never runs ahead of ktime_get_ns(), which the control
+ * plane and GC compare entries' times with, and it moves with the ticks.
+ */
+static void the_tick_clock_trails_the_nanosecond_clock(struct kunit *test)
+{
+	u64 c1, c2, f;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		c1 = rl_table_coarse_ns();
+		f = ktime_get_ns();
+		KUNIT_ASSERT_LE(test, c1, f);
+	}
+	c1 = rl_table_coarse_ns();
+	msleep(jiffies_to_msecs(3));	/* at least three ticks */
+	c2 = rl_table_coarse_ns();
+	KUNIT_EXPECT_GE(test, c2 - c1, 2 * TICK_NSEC);
+}
+
 /* A rule with a selector, checked as the netlink code checks it. */
 static struct rl_rule sel_rule(struct kunit *test, struct rl_rule r,
 			       struct rl_sel sel)
@@ -939,6 +989,8 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(algorithm_change_restarts_sources),
 	KUNIT_CASE(overflow_survives_rules_of_other_algorithms),
 	KUNIT_CASE(overflow_splits_the_rate_between_cpus),
+	KUNIT_CASE(only_slow_enough_limits_use_the_tick_clock),
+	KUNIT_CASE(the_tick_clock_trails_the_nanosecond_clock),
 	KUNIT_CASE(ssh_syns_are_held_to_their_limit_under_a_broad_source_rule),
 	KUNIT_CASE(a_packet_dropped_for_its_selector_is_not_charged_to_its_source),
 	KUNIT_CASE(an_allow_exempts_its_packets_from_every_limit),
