@@ -20,37 +20,6 @@
 #include "compat.h"
 #include "nf_ratelimit.h"
 
-/**
- * rl_hook_build_key4() - build the table key of an IPv4 source
- * @key: filled in, padding included
- * @saddr: source address
- * @prefix: aggregation prefix length, 0 to 32
- */
-void rl_hook_build_key4(struct rl_key *key, __be32 saddr, u8 prefix)
-{
-	memset(key, 0, sizeof(*key));
-	key->addr.v4 = saddr & inet_make_mask(prefix);
-	key->family = NFPROTO_IPV4;
-	key->prefix = prefix;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key4);
-
-/**
- * rl_hook_build_key6() - build the table key of an IPv6 source
- * @key: filled in, padding included
- * @saddr: source address
- * @prefix: aggregation prefix length, 0 to 128
- */
-void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
-			u8 prefix)
-{
-	memset(key, 0, sizeof(*key));
-	ipv6_addr_prefix(&key->addr.v6, saddr, prefix);
-	key->family = NFPROTO_IPV6;
-	key->prefix = prefix;
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_hook_build_key6);
-
 /*
  * Hooks usually run in softirq, but not always: NFQUEUE reinjects a packet
  * whose verdict userspace gave into the hooks after the queueing one from
@@ -92,7 +61,7 @@ static unsigned int hook_ipv4(void *priv, struct sk_buff *skb,
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_build_key4(&key, ip_hdr(skb)->saddr, 32);
+	rl_key_build4(&key, ip_hdr(skb)->saddr, 32);
 	return verdict(rn, &key, skb, state);
 }
 
@@ -102,7 +71,7 @@ static unsigned int hook_ipv6(void *priv, struct sk_buff *skb,
 	struct rl_net *rn = priv;
 	struct rl_key key;
 
-	rl_hook_build_key6(&key, &ipv6_hdr(skb)->saddr, 128);
+	rl_key_build6(&key, &ipv6_hdr(skb)->saddr, 128);
 	return verdict(rn, &key, skb, state);
 }
 

@@ -175,8 +175,8 @@ struct rl_ruleset *rl_main_default_rules(const struct rl_config *cfg)
 	};
 	const char *msg;
 
-	rl_hook_build_key4(&rules[0].match, 0, 0);
-	rl_hook_build_key6(&rules[1].match, &(struct in6_addr){}, 0);
+	rl_key_build4(&rules[0].match, 0, 0);
+	rl_key_build6(&rules[1].match, &(struct in6_addr){}, 0);
 	return rl_rules_build(rules, ARRAY_SIZE(rules), &msg);
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_main_default_rules);

@@ -339,7 +339,7 @@ int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
 	if (nla_len(addr) == 16) {
 		struct in6_addr a6 = nla_get_in6_addr(addr);
 
-		rl_hook_build_key6(key, &a6, nla_get_u8(prefix));
+		rl_key_build6(key, &a6, nla_get_u8(prefix));
 		return 0;
 	}
 	if (nla_len(addr) != 4) {
@@ -353,7 +353,7 @@ int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
 				    "IPv4 prefix length must be 0 to 32");
 		return -EINVAL;
 	}
-	rl_hook_build_key4(key, nla_get_in_addr(addr), len);
+	rl_key_build4(key, nla_get_in_addr(addr), len);
 	return 0;
 }
 

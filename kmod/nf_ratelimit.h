@@ -46,9 +46,6 @@ struct rl_net {
 /* hook.c */
 int rl_hook_register(struct net *net, struct rl_net *rn);
 void rl_hook_unregister(struct net *net, struct rl_net *rn);
-void rl_hook_build_key4(struct rl_key *key, __be32 saddr, u8 prefix);
-void rl_hook_build_key6(struct rl_key *key, const struct in6_addr *saddr,
-			u8 prefix);
 
 /* procfs.c */
 int rl_procfs_init(struct net *net, struct rl_net *rn);

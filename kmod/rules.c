@@ -22,8 +22,8 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 
+#include "algo.h"
 #include "compat.h"
-#include "nf_ratelimit.h"
 #include "rules.h"
 
 static int family_index(u8 family)
@@ -131,21 +131,6 @@ bool rl_rules_owner_valid(const char *owner)
 	return i < NF_RL_OWNER_LEN;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_rules_owner_valid);
-
-/**
- * rl_rules_mask() - a key cut down to a shorter prefix
- * @dst: filled in, padding included
- * @src: a key of either family
- * @len: the prefix length, at most @src's family allows
- */
-void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len)
-{
-	if (src->family == NFPROTO_IPV4)
-		rl_hook_build_key4(dst, src->addr.v4, len);
-	else
-		rl_hook_build_key6(dst, &src->addr.v6, len);
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_rules_mask);
 
 /*
  * Gives each distinct selector its number, the match.sel of its rules and
@@ -320,7 +305,7 @@ static void split_rate(struct rl_rule *r)
 
 /**
  * rl_rules_build() - make an immutable rule set
- * @rules: the rules; their match keys must be masked (rl_hook_build_key*)
+ * @rules: the rules; their match keys must be masked (rl_key_build4/6())
  * @n: how many, at most RL_RULES_MAX
  * @errmsg: set to a human-readable reason on failure
  *
@@ -370,7 +355,7 @@ struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 			err = -EINVAL;
 			goto free_sorted;
 		}
-		rl_rules_mask(&masked, k, k->prefix);
+		rl_key_mask(&masked, k, k->prefix);
 		if (rl_key_cmp(&masked, k)) {
 			*errmsg = "rule prefix has host bits set";
 			err = -EINVAL;
@@ -459,7 +444,7 @@ group_match(const struct rl_rule_group *g, const struct rl_key *src)
 		/* A /0 level holds the one rule that covers everything. */
 		if (!lvl->len)
 			return lvl->rules[0];
-		rl_rules_mask(&masked, src, lvl->len);
+		rl_key_mask(&masked, src, lvl->len);
 		masked.sel = g->id;
 		r = level_find(lvl, &masked);
 		if (r)

@@ -6,8 +6,8 @@
 #include <linux/rcupdate.h>
 
 #include "bucket.h"
+#include "key.h"
 #include "selector.h"
-#include "table.h"
 
 #define RL_RULES_MAX	65536	/* per namespace */
 
@@ -70,7 +70,6 @@ struct rl_ruleset {
 /* Up to this many rules apply to one packet: one per selector, and one source rule. */
 #define RL_RULES_PER_PACKET	(NF_RL_SELECTORS_MAX + 1)
 
-void rl_rules_mask(struct rl_key *dst, const struct rl_key *src, u8 len);
 struct rl_ruleset *rl_rules_build(const struct rl_rule *rules, u32 n,
 				  const char **errmsg);
 const struct rl_rule *rl_rules_match(const struct rl_ruleset *rs,

@@ -39,7 +39,6 @@
 
 #include "algo.h"
 #include "compat.h"
-#include "nf_ratelimit.h"
 #include "rules.h"
 #include "table.h"
 
@@ -339,7 +338,7 @@ static const struct rl_key *rule_key(const struct rl_rule *rule,
 	/* Sources under source rules are usually their own key: no copy. */
 	if (!rule->match.sel && rule->agg_prefix == src->prefix)
 		return src;
-	rl_rules_mask(buf, src, rule->agg_prefix);
+	rl_key_mask(buf, src, rule->agg_prefix);
 	buf->sel = rule->match.sel;
 	/* A per-port selector matched, so the packet had its port parsed. */
 	if (rule->sel.flags & RL_SEL_PER_PORT)
@@ -421,7 +420,7 @@ static noinline bool charge_aggregate(struct rl_table *t,
 	struct rl_key buf;
 	bool conforms;
 
-	rl_rules_mask(&buf, src, rule->agg_prefix);
+	rl_key_mask(&buf, src, rule->agg_prefix);
 	conforms = charge_entry(t, &buf, rule, now, len, &why);
 	return account(t, conforms, why);
 }

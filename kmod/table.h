@@ -3,7 +3,6 @@
 #define _NF_RL_TABLE_H
 
 #include <linux/cache.h>
-#include <linux/in6.h>
 #include <linux/list_nulls.h>
 #include <linux/mutex.h>
 #include <linux/siphash.h>
@@ -13,75 +12,8 @@
 #include <uapi/linux/nf_ratelimit.h>
 
 #include "algo.h"
+#include "key.h"
 #include "selector.h"
-
-/*
- * A source, masked to its aggregation prefix, or a rule's prefix.  Compared
- * a word at a time (rl_key_cmp()), so every byte, padding and the unused
- * part of an IPv4 key's address included, must be initialised.
- *
- * sel tells apart the entries of one source under rules of different
- * selectors (0: source rules, else the selector's rl_sel_hash() as the rule
- * set placed it); port is the destination port of a per-port rule's entry.
- * Aligned to 8 so that the table compares it as three longs (rl_key_equal()).
- */
-struct rl_key {
-	union {
-		struct {
-			union {
-				__be32 v4;
-				struct in6_addr v6;
-				u32 w[4];
-			} addr;
-			union {
-				struct {
-					u8 family;
-					u8 prefix;
-					u16 sel;
-				};
-				u32 tail;	/* the three above, as one word */
-			};
-			u32 port;
-		};
-		u64 q[3];
-	};
-} __aligned(8);
-
-/*
- * A total order on keys, in 32-bit words: the hash table's equality test and
- * the rules' binary search, both on the packet path.  The kernel's memcmp()
- * compares what remains after whole longs a byte at a time; this is six
- * compares, or four for IPv4 keys when they differ early.
- */
-static inline int rl_key_cmp(const struct rl_key *a, const struct rl_key *b)
-{
-	int i;
-
-	BUILD_BUG_ON(sizeof(*a) != 6 * sizeof(u32));
-	if (a->tail != b->tail)
-		return a->tail < b->tail ? -1 : 1;
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	for (i = 0; i < ARRAY_SIZE(a->addr.w); i++)
-		if (a->addr.w[i] != b->addr.w[i])
-			return a->addr.w[i] < b->addr.w[i] ? -1 : 1;
-	return 0;
-}
-
-/**
- * rl_key_equal() - whether two keys are the same
- * @a: a key
- * @b: another
- *
- * The hash table's test: three loads and compares of each, no branch.
- *
- * Return: true if every word of the two is equal.
- */
-static inline bool rl_key_equal(const struct rl_key *a, const struct rl_key *b)
-{
-	return !((a->q[0] ^ b->q[0]) | (a->q[1] ^ b->q[1]) |
-		 (a->q[2] ^ b->q[2]));
-}
 
 struct rl_entry {
 	struct hlist_nulls_node node;	/* in its bucket, under its bucket lock */

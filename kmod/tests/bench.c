@@ -291,9 +291,9 @@ static int __init bench_init(void)
 						      htonl(i) } };
 
 		if (v6)
-			rl_hook_build_key6(&keys[i], &a6, 128);
+			rl_key_build6(&keys[i], &a6, 128);
 		else
-			rl_hook_build_key4(&keys[i], htonl(0x64400000 + i), 32);
+			rl_key_build4(&keys[i], htonl(0x64400000 + i), 32);
 		order[i] = i;
 	}
 	/* A random order: Fisher-Yates (swap() evaluates its arguments twice). */
@@ -304,10 +304,10 @@ static int __init bench_init(void)
 	}
 
 	if (v6) {
-		rl_hook_build_key6(&rules[0].match, &in6addr_any, 0);
+		rl_key_build6(&rules[0].match, &in6addr_any, 0);
 		rules[0].agg_prefix = 128;
 	} else {
-		rl_hook_build_key4(&rules[0].match, 0, 0);
+		rl_key_build4(&rules[0].match, 0, 0);
 	}
 	err = rl_algo_rate_init(&rules[0].rate, 1000000000, NSEC_PER_SEC, 1000000,
 				NF_RL_UNIT_PACKETS, &msg);

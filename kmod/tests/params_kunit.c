@@ -149,9 +149,9 @@ static void parameters_become_two_default_rules(struct kunit *test)
 	rs = rl_main_default_rules(&cfg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(rs));
 	KUNIT_EXPECT_EQ(test, rs->nrules, 2);
-	rl_hook_build_key4(&k, htonl(0xc0000201), 32);
+	rl_key_build4(&k, htonl(0xc0000201), 32);
 	r4 = rl_rules_match(rs, &k);
-	rl_hook_build_key6(&k, &a6, 128);
+	rl_key_build6(&k, &a6, 128);
 	r6 = rl_rules_match(rs, &k);
 	KUNIT_ASSERT_NOT_NULL(test, r4);
 	KUNIT_ASSERT_NOT_NULL(test, r6);

@@ -15,7 +15,7 @@ static struct rl_rule rule4(u32 addr, u8 len, enum nf_rl_action action)
 {
 	struct rl_rule r = { .action = action, .agg_prefix = 32 };
 
-	rl_hook_build_key4(&r.match, htonl(addr), len);
+	rl_key_build4(&r.match, htonl(addr), len);
 	return r;
 }
 
@@ -24,13 +24,13 @@ static struct rl_rule rule6(u16 w0, u16 w1, u16 w7, u8 len, enum nf_rl_action ac
 	struct in6_addr a = { .s6_addr16 = { htons(w0), htons(w1), [7] = htons(w7) } };
 	struct rl_rule r = { .action = action, .agg_prefix = 128 };
 
-	rl_hook_build_key6(&r.match, &a, len);
+	rl_key_build6(&r.match, &a, len);
 	return r;
 }
 
 static void src4(struct rl_key *k, u32 addr)
 {
-	rl_hook_build_key4(k, htonl(addr), 32);
+	rl_key_build4(k, htonl(addr), 32);
 }
 
 static struct rl_ruleset *build(struct kunit *test, const struct rl_rule *r, u32 n)
@@ -118,10 +118,10 @@ static void families_do_not_mix(struct kunit *test)
 	struct rl_ruleset *rs = build(test, rules, ARRAY_SIZE(rules));
 	struct rl_key k;
 
-	rl_hook_build_key6(&k, &a6, 128);
+	rl_key_build6(&k, &a6, 128);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), 0);
 	/* No IPv6 default: 0.0.0.0/0 must not cover IPv6. */
-	rl_hook_build_key6(&k, &b6, 128);
+	rl_key_build6(&k, &b6, 128);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), -1);
 	src4(&k, 0x20010db8);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &k), 1);
@@ -215,7 +215,7 @@ static void table_key_finds_the_rule_that_made_it(struct kunit *test)
 	rs = build(test, rules, ARRAY_SIZE(rules));
 	src4(&src, 0x0a050505);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &src), 0);
-	rl_rules_mask(&key, &src, 8);
+	rl_key_mask(&key, &src, 8);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &key), 0);
 	src4(&src, 0x0a000505);
 	KUNIT_EXPECT_EQ(test, match_given(rs, rules, 2, &src), 1);
@@ -253,7 +253,7 @@ static void a_lone_default_rule_answers_every_source(struct kunit *test)
 	r[1].sel.proto = IPPROTO_TCP;
 	rs = build(test, r, 2);
 	src4(&k, 0x0a000001);
-	rl_hook_build_key6(&k6, &a6, 128);
+	rl_key_build6(&k6, &a6, 128);
 	KUNIT_EXPECT_PTR_EQ(test, rl_rules_match_source(rs, &k),
 			    rl_rules_match(rs, &k));
 	KUNIT_EXPECT_EQ(test, rl_rules_match_source(rs, &k)->match.sel, 0);

@@ -218,7 +218,7 @@ static unsigned int reference(const struct rl_ruleset *rs,
 
 		if (r->match.family != src->family)
 			continue;
-		rl_rules_mask(&masked, src, r->match.prefix);
+		rl_key_mask(&masked, src, r->match.prefix);
 		if (memcmp(&masked.addr, &r->match.addr, sizeof(masked.addr)))
 			continue;
 		if (!rl_sel_is_source(&r->sel) &&
@@ -268,7 +268,7 @@ static noinline u32 compare_packets(struct kunit *test,
 		struct rl_key src;
 
 		r = prandom_u32_state(rnd);
-		rl_hook_build_key4(&src, htonl(0x0a000000 | (r & 0x7ff)), 32);
+		rl_key_build4(&src, htonl(0x0a000000 | (r & 0x7ff)), 32);
 		ng = rl_rules_match_packet(rs, &src, &pkt, got);
 		nw = reference(rs, &src, &pkt, want);
 		KUNIT_ASSERT_EQ(test, ng, nw);
@@ -314,7 +314,7 @@ static void precedence_matches_a_linear_reference(struct kunit *test)
 			u32 a = 0x0a000000 | (prandom_u32_state(&rnd) & 0x3ff);
 
 			memset(r, 0, sizeof(*r));
-			rl_hook_build_key4(&r->match, htonl(a), len);
+			rl_key_build4(&r->match, htonl(a), len);
 			r->action = prandom_u32_state(&rnd) % __NF_RL_ACTION_MAX;
 			r->agg_prefix = 32;
 			r->rate = (struct rl_rate){ .n = 1, .period_ns = NSEC_PER_SEC,
@@ -348,7 +348,7 @@ static void too_many_selectors_are_refused(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, rules);
 	for (i = 0; i < N; i++) {
-		rl_hook_build_key4(&rules[i].match, 0, 0);
+		rl_key_build4(&rules[i].match, 0, 0);
 		rules[i].action = NF_RL_ACTION_ALLOW;
 		rules[i].sel = (struct rl_sel){ .proto = IPPROTO_TCP, .nports = 1,
 						.ports = { { i + 1, i + 1 } } };
@@ -367,7 +367,7 @@ static void a_prefix_may_have_one_rule_per_selector(struct kunit *test)
 	struct rl_ruleset *rs;
 	const char *msg = NULL;
 
-	rl_hook_build_key4(&rules[0].match, 0, 0);
+	rl_key_build4(&rules[0].match, 0, 0);
 	rules[0].action = NF_RL_ACTION_ALLOW;
 	rules[1] = rules[0];
 	rules[1].sel = ssh;

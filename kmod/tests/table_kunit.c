@@ -45,9 +45,9 @@ static struct rl_rule limit_rule(struct kunit *test, u8 family, u32 v4,
 	const char *msg;
 
 	if (family == NFPROTO_IPV4)
-		rl_hook_build_key4(&r.match, htonl(v4), len);
+		rl_key_build4(&r.match, htonl(v4), len);
 	else
-		rl_hook_build_key6(&r.match, &(struct in6_addr){}, len);
+		rl_key_build6(&r.match, &(struct in6_addr){}, len);
 	KUNIT_EXPECT_EQ(test, rl_bucket_rate_init(&r.rate, n, SEC, burst, &msg), 0);
 	return r;
 }
@@ -127,7 +127,7 @@ static void set_rules(struct kunit *test, struct rl_table *t,
 
 static void v4key(struct rl_key *k, u32 host_order_addr)
 {
-	rl_hook_build_key4(k, htonl(host_order_addr), 32);
+	rl_key_build4(k, htonl(host_order_addr), 32);
 }
 
 /* As the hook calls it: RCU read side, bottom halves off. */
@@ -214,9 +214,9 @@ static void prefix_aggregates_sources(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 
 	/* Same /64, then a different /64. */
-	rl_hook_build_key6(&a, &a6, 128);
-	rl_hook_build_key6(&b, &b6, 128);
-	rl_hook_build_key6(&c, &c6, 128);
+	rl_key_build6(&a, &a6, 128);
+	rl_key_build6(&b, &b6, 128);
+	rl_key_build6(&c, &c6, 128);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &a, T0, 3) + charge_n(t, &b, T0, 3), 4);
 	KUNIT_EXPECT_EQ(test, charge_n(t, &c, T0, 4), 4);
 	rl_table_read_stats(t, &st);
@@ -473,8 +473,8 @@ static void most_specific_rule_decides(struct kunit *test)
 	struct rl_stats st;
 	struct rl_key k;
 
-	rl_hook_build_key4(&rules[1].match, htonl(0x0a000000), 8);
-	rl_hook_build_key4(&rules[2].match, htonl(0x0a010000), 16);
+	rl_key_build4(&rules[1].match, htonl(0x0a000000), 8);
+	rl_key_build4(&rules[2].match, htonl(0x0a010000), 16);
 	t = new_table_rules(test, rules, 4, 0, 0, 16, NF_RL_FULL_DROP, false);
 	for (i = 0; i < nsrc; i++) {
 		v4key(&k, c->src[i]);
@@ -673,7 +673,7 @@ static void overflow_survives_rules_of_other_algorithms(struct kunit *test)
 		v4key(&k, 0x0b000000 + i);
 		passed += charge(t, &k, T0);
 		a6.s6_addr[7] = i;
-		rl_hook_build_key6(&k, &a6, 128);
+		rl_key_build6(&k, &a6, 128);
 		passed += charge(t, &k, T0);
 	}
 	migrate_enable();
@@ -863,7 +863,7 @@ static void an_allow_exempts_its_packets_from_every_limit(struct kunit *test)
 	rules[1] = sel_rule(test, limit_rule(test, NFPROTO_IPV6, 0, 0, 128, 1, 1), nd);
 	rules[1].action = NF_RL_ACTION_ALLOW;
 	t = new_table_rules(test, rules, 2, 0, 0, 64, NF_RL_FULL_DROP, false);
-	rl_hook_build_key6(&k, &a6, 128);
+	rl_key_build6(&k, &a6, 128);
 	for (i = 0; i < 10; i++) {
 		p.facts.icmp_type = 135;
 		nd_passed += charge_pkt(t, &k, &p, 60, T0);
