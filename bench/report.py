@@ -82,7 +82,7 @@ def main():
               "nf_ratelimit's. Every table holds %d sources: in rows marked "
               "*full*, most packets come from sources none of them can "
               "track, and each does what it does then: nf_ratelimit charges "
-              "the shared overflow bucket (`full_policy=shared`, which "
+              "its per-CPU overflow state (`full_policy=shared`, which "
               "passes them here), xt_hashlimit drops them (cheaper than "
               "passing them on to routing, hence its lower or even negative "
               "figure), the nft meter's update fails and the rule does not "
