@@ -18,6 +18,7 @@
 #include <net/ipv6.h>
 
 #include "compat.h"
+#include "hook.h"
 #include "nf_ratelimit.h"
 
 /*

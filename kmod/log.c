@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <net/net_namespace.h>
 
+#include "log.h"
 #include "nf_ratelimit.h"
 
 /* "ffff:...:ffff/128": the longest key as text. */

@@ -22,7 +22,12 @@
 
 #include "algo.h"
 #include "compat.h"
+#include "hook.h"
+#include "log.h"
+#include "netlink.h"
 #include "nf_ratelimit.h"
+#include "procfs.h"
+#include "rate.h"
 #include "rules.h"
 
 enum {
@@ -101,12 +106,15 @@ static struct rl_config rl_cfg __read_mostly;
 static struct rl_table_cfg rl_table_cfg __read_mostly;
 
 /**
- * rl_main_net() - the nf_ratelimit state of a namespace
+ * rl_pernet() - the nf_ratelimit state of a namespace
  * @net: the namespace
  *
+ * As hashlimit_pernet() is to xt_hashlimit.
+ *
+ * Context: any.
  * Return: its state, valid while the namespace lives.
  */
-struct rl_net *rl_main_net(const struct net *net)
+struct rl_net *rl_pernet(const struct net *net)
 {
 	return net_generic(net, rl_net_id);
 }
@@ -277,7 +285,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 }
 
 /* A source limited or released: to the kernel log and to netlink listeners. */
-static void notify(struct rl_table *t, const struct rl_event *ev)
+static void table_event(struct rl_table *t, const struct rl_event *ev)
 {
 	struct rl_net *rn = container_of(t, struct rl_net, table);
 
@@ -300,7 +308,7 @@ static int __net_init rl_net_init(struct net *net)
 	err = rl_table_init(&rn->table, &rl_table_cfg, rules, ktime_get_ns());
 	if (err)
 		return err;
-	rn->table.notify = notify;
+	rn->table.notify = table_event;
 	err = rl_procfs_init(net, rn);
 	if (err)
 		goto destroy_table;

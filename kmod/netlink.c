@@ -99,12 +99,18 @@ static const struct nla_policy rl_policy[NF_RL_A_MAX + 1] = {
  */
 struct rl_net *rl_netlink_info_net(struct genl_info *info)
 {
-	return rl_main_net(genl_info_net(info));
+	return rl_pernet(genl_info_net(info));
 }
 
-static struct rl_net *info_rl_net(struct genl_info *info)
+/**
+ * rl_netlink_dump_net() - the nf_ratelimit state of a dump's namespace
+ * @cb: the dump
+ *
+ * Return: the state.
+ */
+struct rl_net *rl_netlink_dump_net(struct netlink_callback *cb)
 {
-	return rl_netlink_info_net(info);
+	return rl_pernet(sock_net(cb->skb->sk));
 }
 
 static int put_u64(struct sk_buff *skb, int type, u64 v, int pad)
@@ -194,7 +200,7 @@ static int reply(struct genl_info *info, u8 cmd,
 		err = -EMSGSIZE;
 		goto free_msg;
 	}
-	err = fill(msg, info_rl_net(info));
+	err = fill(msg, rl_netlink_info_net(info));
 	if (err)
 		goto free_msg;
 	genlmsg_end(msg, hdr);
@@ -299,7 +305,7 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
 
 static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct rl_net *rn = info_rl_net(info);
+	struct rl_net *rn = rl_netlink_info_net(info);
 	struct rl_limits lim;
 	int err;
 
@@ -401,7 +407,7 @@ static int del_entry_doit(struct sk_buff *skb, struct genl_info *info)
 	err = parse_prefix(info->attrs[NF_RL_A_ENTRY], info->extack, &key);
 	if (err)
 		return err;
-	err = rl_table_remove(&info_rl_net(info)->table, &key);
+	err = rl_table_remove(&rl_netlink_info_net(info)->table, &key);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NF_RL_A_ENTRY],
 				    "no such entry");
@@ -410,7 +416,7 @@ static int del_entry_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int flush_entries_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	rl_table_flush(&info_rl_net(info)->table);
+	rl_table_flush(&rl_netlink_info_net(info)->table);
 	return 0;
 }
 
@@ -587,7 +593,7 @@ static bool in_prefix(const struct dump_state *st, const struct rl_key *k)
  */
 static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct rl_net *rn = rl_main_net(sock_net(skb->sk));
+	struct rl_net *rn = rl_netlink_dump_net(cb);
 	struct dump_state *st = dump_ctx(cb)->st;
 	const struct rl_rule *want = NULL;
 	struct rl_entry_info info;
@@ -599,7 +605,7 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	rcu_read_lock();
 	/* The rule set may have changed since the last call: find it again. */
 	if (st->by_rule)
-		want = rl_rules_find(rcu_dereference(rn->table.rules),
+		want = rl_rules_find(rl_table_rules_rcu(&rn->table),
 				     &st->rule, &st->sel);
 	for (e = rl_table_iter_peek(&rn->table, &st->iter); e;
 	     rl_table_iter_next(&st->iter),
@@ -611,7 +617,7 @@ static int get_entry_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 							       st->max_idle_ns))
 			continue;
 		if (st->by_rule &&
-		    (!want || rl_rules_match(rcu_dereference(rn->table.rules),
+		    (!want || rl_rules_match(rl_table_rules_rcu(&rn->table),
 					     &e->key) != want))
 			continue;
 		rl_table_read_entry(&rn->table, e, now, &info);

@@ -9,6 +9,12 @@
 
 extern struct genl_family rl_genl_family;
 
+/* For main.c. */
+int rl_netlink_register(void);
+void rl_netlink_unregister(void);
+void rl_netlink_init_net(struct rl_net *rn);
+void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev);
+
 /*
  * NL_SET_ERR_MSG() takes only a string literal; the messages of
  * rl_bucket_rate_init() and rl_rules_build() are literals too, chosen at run
@@ -27,6 +33,7 @@ static inline void rl_netlink_set_err(struct netlink_ext_ack *extack,
 extern const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1];
 
 struct rl_net *rl_netlink_info_net(struct genl_info *info);
+struct rl_net *rl_netlink_dump_net(struct netlink_callback *cb);
 int rl_netlink_parse_addr(struct nlattr *nest, struct nlattr *addr,
 			  struct nlattr *prefix, struct netlink_ext_ack *extack,
 			  struct rl_key *key);

@@ -321,7 +321,7 @@ int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	rcu_read_lock();
 	now = ktime_get_ns();
-	found = rl_rules_find(rcu_dereference(rn->table.rules), &want.match,
+	found = rl_rules_find(rl_table_rules_rcu(&rn->table), &want.match,
 			      &want.sel);
 	if (found && !rl_rule_live(found, now))
 		found = NULL;
@@ -359,14 +359,14 @@ int rl_netlink_rules_get_doit(struct sk_buff *skb, struct genl_info *info)
 int rl_netlink_rules_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
-	struct rl_net *rn = rl_main_net(sock_net(skb->sk));
+	struct rl_net *rn = rl_netlink_dump_net(cb);
 	const struct rl_ruleset *rs;
 	u64 now;
 	u32 i;
 
 	rcu_read_lock();
 	now = ktime_get_ns();
-	rs = rcu_dereference(rn->table.rules);
+	rs = rl_table_rules_rcu(&rn->table);
 	/* genl_dump_check_consistent() takes a zero prev_seq for "unset". */
 	cb->seq = rs->generation + 1 ?: 1;
 	for (i = cb->args[0]; i < rs->nrules; i++) {

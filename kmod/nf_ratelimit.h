@@ -43,31 +43,8 @@ struct rl_net {
 	bool hooks_registered;
 };
 
-/* hook.c */
-int rl_hook_register(struct net *net, struct rl_net *rn);
-void rl_hook_unregister(struct net *net, struct rl_net *rn);
-
-/* procfs.c */
-int rl_procfs_init(struct net *net, struct rl_net *rn);
-void rl_procfs_exit(struct net *net);
-
-/* netlink.c */
-int rl_netlink_register(void);
-void rl_netlink_unregister(void);
-void rl_netlink_init_net(struct rl_net *rn);
-void rl_netlink_notify(struct rl_table *t, const struct rl_event *ev);
-
-/* log.c */
-void rl_log_event(const struct rl_net *rn, const struct rl_event *ev);
-
-/* rate.c */
-int rl_rate_parse(const char *s, u64 *n, u64 *period_ns, enum nf_rl_unit *unit);
-const char *rl_rate_period_name(u64 period_ns);
-int rl_rate_format(char *buf, size_t len, u64 n, u64 period_ns,
-		   enum nf_rl_unit unit);
-
 /* main.c */
-struct rl_net *rl_main_net(const struct net *net);
+struct rl_net *rl_pernet(const struct net *net);
 const char *rl_main_hook_name(enum nf_rl_hook hook);
 const char *rl_main_full_policy_name(enum nf_rl_full_policy policy);
 const char *rl_main_action_name(enum nf_rl_action action);

@@ -15,6 +15,8 @@
 
 #include "algo.h"
 #include "nf_ratelimit.h"
+#include "procfs.h"
+#include "rate.h"
 #include "rules.h"
 
 #define RL_PROC_DIR "nf_ratelimit"
@@ -235,7 +237,7 @@ static void *rules_start(struct seq_file *seq, loff_t *pos)
 	rcu_read_lock();
 	if (!*pos)
 		return SEQ_START_TOKEN;
-	rs = rcu_dereference(seq_rl_net(seq)->table.rules);
+	rs = rl_table_rules_rcu(&seq_rl_net(seq)->table);
 	return *pos <= rs->nrules ? (void *)&rs->rules[*pos - 1] : NULL;
 }
 
@@ -243,7 +245,7 @@ static void *rules_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	const struct rl_ruleset *rs;
 
-	rs = rcu_dereference(seq_rl_net(seq)->table.rules);
+	rs = rl_table_rules_rcu(&seq_rl_net(seq)->table);
 	++*pos;
 	return *pos <= rs->nrules ? (void *)&rs->rules[*pos - 1] : NULL;
 }

@@ -23,7 +23,7 @@
 #include <linux/time64.h>
 
 #include "compat.h"
-#include "nf_ratelimit.h"
+#include "rate.h"
 
 static const struct {
 	const char *name;

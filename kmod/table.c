@@ -215,7 +215,7 @@ static __always_inline bool account(struct rl_table *t, bool conforms,
 	return conforms || dry_run;
 }
 
-static void notify(struct rl_table *t, enum nf_rl_event_type type,
+static void report(struct rl_table *t, enum nf_rl_event_type type,
 		   const struct rl_key *source, const struct rl_rule *rule,
 		   u64 dropped)
 {
@@ -324,7 +324,7 @@ static __always_inline bool charge_entry(struct rl_table *t,
 	spin_unlock(&e->lock);
 
 	if (unlikely(released || limited) && !overflow)
-		notify(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
+		report(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
 		       key, rule, dropped);
 	return conforms;
 }
@@ -548,7 +548,7 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	e->limited = false;
 	spin_unlock_bh(&e->lock);
 	if (limited && rule)
-		notify(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
+		report(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
 	return true;
 }
 
@@ -570,7 +570,7 @@ static void entry_release(struct rl_table *t, struct rl_entry *e)
 	e->limited = false;
 	spin_unlock_bh(&e->lock);
 	if (limited && rule)
-		notify(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
+		report(t, NF_RL_EVENT_RELEASED, &e->key, rule, dropped);
 }
 
 /*
@@ -756,6 +756,18 @@ struct rl_ruleset *rl_table_rules(struct rl_table *t)
 	return rcu_dereference_protected(t->rules, lockdep_is_held(&t->lock));
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_rules);
+
+/**
+ * rl_table_rules_rcu() - the rule set in force, for a reader
+ * @t: table
+ *
+ * Context: RCU read side, or with t->lock held.
+ * Return: the set, valid until the read side ends or the lock is dropped.
+ */
+const struct rl_ruleset *rl_table_rules_rcu(struct rl_table *t)
+{
+	return rcu_dereference_check(t->rules, lockdep_is_held(&t->lock));
+}
 
 static void rules_free_rcu(struct rcu_head *head)
 {

@@ -181,6 +181,7 @@ unsigned int rl_table_generation(struct rl_table *t);
 void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 struct rl_ruleset *rl_table_rules(struct rl_table *t);
+const struct rl_ruleset *rl_table_rules_rcu(struct rl_table *t);
 void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules);
 int rl_table_expire_rules(struct rl_table *t, u64 now);
 void rl_table_count_refused(struct rl_table *t);

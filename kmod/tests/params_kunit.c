@@ -8,6 +8,7 @@
 #include <linux/time64.h>
 
 #include "../nf_ratelimit.h"
+#include "../rate.h"
 #include "../rules.h"
 
 struct parse_case {
