@@ -28,12 +28,10 @@
  * halves enabled.  The table's locks are taken in softirq too, so a softirq
  * interrupting such a charge on the same CPU could spin for ever on the
  * lock it holds.  Bottom halves are off for the decision, as xt_hashlimit's
- * rcu_read_lock_bh() and nft_limit's spin_lock_bh() have them; in softirq
- * that only raises a count the CPU already holds.  netfilter's caller holds
- * the RCU read side in both cases.
- *
- * When this runs in softirq, as it does but for reinjection, bottom halves
- * are already off: testing that costs less than turning them off again.
+ * rcu_read_lock_bh() and nft_limit's spin_lock_bh() have them: turned off
+ * here when they are not already (in_softirq(): in softirq, as it is but for
+ * reinjection, testing that costs less than turning them off again).
+ * netfilter's caller holds the RCU read side in both cases.
  */
 static __always_inline unsigned int verdict(struct rl_net *rn,
 					    const struct rl_key *key,
