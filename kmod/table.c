@@ -84,7 +84,8 @@ static __always_inline struct hlist_nulls_head *bucket(const struct rl_table *t,
 
 static spinlock_t *bucket_lock(const struct rl_table *t, u32 hash)
 {
-	return &t->locks[hash & t->mask & t->nlocks_mask];
+	/* nlocks_mask <= mask: the lock of a bucket is its number's low bits. */
+	return &t->locks[hash & t->nlocks_mask];
 }
 
 /*
