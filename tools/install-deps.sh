@@ -22,6 +22,7 @@ pkgs=(
 	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
 	python3-yaml python3-jsonschema	# the YNL schema check
 	gnuplot-nox			# make plot and make bench
+	pahole				# the entry and table layouts in the README
 	iptables nftables		# make bench: xt_hashlimit, nft meters
 	valgrind			# make bench: instructions per decision
 	dkms debhelper dh-dkms lintian openssl	# make dkms-install, make deb (DKMS signs with its own key)
