@@ -10,7 +10,8 @@
 #   make check        every test: KUnit and selftests in VMs, and lint
 #   make check-quick  the selftests on Debian's kernel and the unit tests only
 #   make demo         boot a VM and show limiting at work
-#   make lint         sparse and checkpatch --strict only
+#   make lint         sparse, checkpatch --strict and the dependency check only
+#   make netlink-policy  selftests/netlink_policy.expected from the spec
 #   make bench        nf_ratelimit against xt_hashlimit and nft meters, in a
 #                     VM: writes bench/results/
 #
@@ -138,6 +139,12 @@ lint:
 deps:
 	tools/install-deps.sh
 
+# selftests/netlink_policy.expected, from the spec: after changing its checks:
+# (make check fails until the file and the module's policies agree with it).
+netlink-policy:
+	/usr/bin/python3 tools/check-spec.py --policy \
+		Documentation/netlink/specs/nf_ratelimit.yaml >selftests/netlink_policy.expected
+
 bench:
 	bench/run.sh
 
@@ -154,4 +161,4 @@ clean:
 	rm -rf .build
 
 .PHONY: all kdir modules rlctl rlsyncd install install-module install-rlctl install-rlsyncd install-config \
-	uninstall dkms-source dkms-install dkms-uninstall deb check check-quick demo lint deps bench plot clean
+	uninstall dkms-source dkms-install dkms-uninstall deb check check-quick demo lint deps netlink-policy bench plot clean

@@ -21,6 +21,35 @@
 #include "hook.h"
 #include "nf_ratelimit.h"
 
+static const char * const hook_names[] = {
+	[NF_RL_HOOK_PREROUTING] = "prerouting",
+	[NF_RL_HOOK_INPUT] = "input",
+};
+
+/**
+ * rl_hook_name() - name of a hook point
+ * @hook: hook point
+ *
+ * Context: any.
+ * Return: its module parameter spelling.
+ */
+const char *rl_hook_name(enum nf_rl_hook hook)
+{
+	return hook_names[hook];
+}
+
+/**
+ * rl_hook_lookup() - a hook point by name
+ * @name: "prerouting" or "input", as the module parameter spells it
+ *
+ * Context: any.
+ * Return: its enum nf_rl_hook value, or -EINVAL.
+ */
+int rl_hook_lookup(const char *name)
+{
+	return sysfs_match_string(hook_names, name);
+}
+
 /*
  * Hooks usually run in softirq, but not always: NFQUEUE reinjects a packet
  * whose verdict userspace gave into the hooks after the queueing one from

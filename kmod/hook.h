@@ -3,8 +3,13 @@
 #ifndef _NF_RL_HOOK_H
 #define _NF_RL_HOOK_H
 
+#include <uapi/linux/nf_ratelimit.h>
+
 struct net;
 struct rl_net;
+
+const char *rl_hook_name(enum nf_rl_hook hook);
+int rl_hook_lookup(const char *name);
 
 int rl_hook_register(struct net *net, struct rl_net *rn);
 void rl_hook_unregister(struct net *net, struct rl_net *rn);

@@ -24,6 +24,7 @@
 #include "compat.h"
 #include "hook.h"
 #include "log.h"
+#include "main.h"
 #include "netlink.h"
 #include "nf_ratelimit.h"
 #include "procfs.h"
@@ -84,87 +85,9 @@ static char *full_policy = "shared";
 module_param(full_policy, charp, 0444);
 MODULE_PARM_DESC(full_policy, "New sources when the table is full: shared, drop or accept (default shared)");
 
-static const char * const hook_names[] = {
-	[NF_RL_HOOK_PREROUTING] = "prerouting",
-	[NF_RL_HOOK_INPUT] = "input",
-};
-
-static const char * const full_policy_names[] = {
-	[NF_RL_FULL_SHARED] = "shared",
-	[NF_RL_FULL_DROP] = "drop",
-	[NF_RL_FULL_ACCEPT] = "accept",
-};
-
-static const char * const action_names[] = {
-	[NF_RL_ACTION_LIMIT] = "limit",
-	[NF_RL_ACTION_ALLOW] = "allow",
-	[NF_RL_ACTION_DENY] = "deny",
-};
-
-static unsigned int rl_net_id __read_mostly;
+unsigned int rl_net_id __read_mostly;
 static struct rl_config rl_cfg __read_mostly;
 static struct rl_table_cfg rl_table_cfg __read_mostly;
-
-/**
- * rl_pernet() - the nf_ratelimit state of a namespace
- * @net: the namespace
- *
- * As hashlimit_pernet() is to xt_hashlimit.
- *
- * Context: any.
- * Return: its state, valid while the namespace lives.
- */
-struct rl_net *rl_pernet(const struct net *net)
-{
-	return net_generic(net, rl_net_id);
-}
-
-/**
- * rl_main_hook_name() - name of a hook point
- * @h: hook point
- *
- * Return: its parameter spelling.
- */
-const char *rl_main_hook_name(enum nf_rl_hook h)
-{
-	return hook_names[h];
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_main_hook_name);
-
-/**
- * rl_main_full_policy_name() - name of a full-table policy
- * @p: policy
- *
- * Return: its parameter spelling.
- */
-const char *rl_main_full_policy_name(enum nf_rl_full_policy p)
-{
-	return full_policy_names[p];
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_main_full_policy_name);
-
-static int match_name(const char * const *names, int n, const char *s)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (sysfs_streq(s, names[i]))
-			return i;
-	return -EINVAL;
-}
-
-/* Every message names its parameter and fits on one line. */
-/**
- * rl_main_action_name() - name of a rule action
- * @a: action
- *
- * Return: its rlctl spelling.
- */
-const char *rl_main_action_name(enum nf_rl_action a)
-{
-	return action_names[a];
-}
-EXPORT_SYMBOL_IF_KUNIT(rl_main_action_name);
 
 /**
  * rl_main_default_rules() - the rules a namespace starts with
@@ -229,7 +152,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	cfg->v4_prefix = v4_prefix;
 	cfg->v6_prefix = v6_prefix;
 
-	err = match_name(hook_names, ARRAY_SIZE(hook_names), hook);
+	err = rl_hook_lookup(hook);
 	if (err < 0) {
 		pr_err("hook=%s: must be prerouting or input\n", hook);
 		return -EINVAL;
@@ -273,8 +196,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 	t->limits.log = log_events;
 	t->limits.owner_rules_max = NF_RL_OWNER_RULES_DEFAULT;
 
-	err = match_name(full_policy_names, ARRAY_SIZE(full_policy_names),
-			 full_policy);
+	err = rl_table_full_policy_lookup(full_policy);
 	if (err < 0) {
 		pr_err("full_policy=%s: must be shared, drop or accept\n",
 		       full_policy);
@@ -295,7 +217,7 @@ static void table_event(struct rl_table *t, const struct rl_event *ev)
 
 static int __net_init rl_net_init(struct net *net)
 {
-	struct rl_net *rn = net_generic(net, rl_net_id);
+	struct rl_net *rn = rl_pernet(net);
 	struct rl_ruleset *rules;
 	int err;
 
@@ -337,12 +259,12 @@ destroy_table:
  */
 static void __net_exit rl_net_pre_exit(struct net *net)
 {
-	rl_hook_unregister(net, net_generic(net, rl_net_id));
+	rl_hook_unregister(net, rl_pernet(net));
 }
 
 static void __net_exit rl_net_exit(struct net *net)
 {
-	struct rl_net *rn = net_generic(net, rl_net_id);
+	struct rl_net *rn = rl_pernet(net);
 
 	rl_procfs_exit(net);
 	rl_table_destroy(&rn->table);

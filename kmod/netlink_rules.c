@@ -22,29 +22,6 @@
 #include "netlink.h"
 #include "rules.h"
 
-#define RL_PORTS_LEN(n)	((n) * sizeof(struct nf_rl_port_range))
-
-const struct nla_policy rl_rule_policy[NF_RL_A_RULE_MAX + 1] = {
-	[NF_RL_A_RULE_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
-	[NF_RL_A_RULE_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
-	[NF_RL_A_RULE_ACTION] = NLA_POLICY_MAX(NLA_U32, __NF_RL_ACTION_MAX - 1),
-	[NF_RL_A_RULE_RATE] = { .type = NLA_U64 },
-	[NF_RL_A_RULE_RATE_PERIOD_NS] = { .type = NLA_U64 },
-	[NF_RL_A_RULE_BURST] = { .type = NLA_U64 },
-	[NF_RL_A_RULE_AGG_PREFIX] = NLA_POLICY_MAX(NLA_U8, 128),
-	[NF_RL_A_RULE_ALGO] = NLA_POLICY_MAX(NLA_U32, __NF_RL_ALGO_MAX - 1),
-	[NF_RL_A_RULE_UNIT] = NLA_POLICY_MAX(NLA_U32, __NF_RL_UNIT_MAX - 1),
-	[NF_RL_A_RULE_PROTO] = NLA_POLICY_MIN(NLA_U8, 1),
-	[NF_RL_A_RULE_DPORTS] = NLA_POLICY_RANGE(NLA_BINARY, RL_PORTS_LEN(1),
-						 RL_PORTS_LEN(NF_RL_PORT_RANGES_MAX)),
-	[NF_RL_A_RULE_SYN] = { .type = NLA_FLAG },
-	[NF_RL_A_RULE_ICMP_TYPES] = NLA_POLICY_RANGE(NLA_BINARY, 1, NF_RL_ICMP_TYPES_MAX),
-	[NF_RL_A_RULE_IIF] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[NF_RL_A_RULE_PER_PORT] = { .type = NLA_FLAG },
-	[NF_RL_A_RULE_TIMEOUT_MS] = { .type = NLA_U64 },
-	[NF_RL_A_RULE_OWNER] = { .type = NLA_NUL_STRING, .len = NF_RL_OWNER_LEN - 1 },
-};
-
 /* An owner tag from a string attribute; absent: the administrator's. */
 static int parse_owner(struct nlattr *a, struct netlink_ext_ack *extack,
 		       char *owner)
@@ -77,75 +54,6 @@ static int parse_timeout(struct nlattr *a, struct netlink_ext_ack *extack,
 		return -ERANGE;
 	}
 	*expires_ns = ktime_get_ns() + ms * NSEC_PER_MSEC;
-	return 0;
-}
-
-/**
- * rl_netlink_parse_sel() - a rule's selector from its attributes
- * @tb: the parsed NF_RL_A_RULE nest
- * @family: the rule's
- * @extack: for the reason of a failure
- * @sel: filled in, canonical
- *
- * Return: 0 or -EINVAL.
- */
-int rl_netlink_parse_sel(struct nlattr **tb, u8 family,
-			 struct netlink_ext_ack *extack, struct rl_sel *sel)
-{
-	struct nlattr *a;
-	const char *msg;
-
-	memset(sel, 0, sizeof(*sel));
-	if (tb[NF_RL_A_RULE_PROTO])
-		sel->proto = nla_get_u8(tb[NF_RL_A_RULE_PROTO]);
-	a = tb[NF_RL_A_RULE_DPORTS];
-	if (a) {
-		if (nla_len(a) % sizeof(sel->ports[0])) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "dports is an array of port ranges (4 bytes each)");
-			return -EINVAL;
-		}
-		sel->nports = nla_len(a) / sizeof(sel->ports[0]);
-		memcpy(sel->ports, nla_data(a), nla_len(a));
-	}
-	a = tb[NF_RL_A_RULE_ICMP_TYPES];
-	if (a) {
-		sel->ntypes = nla_len(a);
-		memcpy(sel->types, nla_data(a), nla_len(a));
-	}
-	if (tb[NF_RL_A_RULE_IIF])
-		nla_strscpy(sel->iif, tb[NF_RL_A_RULE_IIF], sizeof(sel->iif));
-	if (tb[NF_RL_A_RULE_SYN])
-		sel->flags |= RL_SEL_SYN;
-	if (tb[NF_RL_A_RULE_PER_PORT])
-		sel->flags |= RL_SEL_PER_PORT;
-	if (rl_sel_check(sel, family, &msg)) {
-		rl_netlink_set_err(extack, NULL, msg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/**
- * rl_netlink_put_sel() - a selector's attributes, into the current nest
- * @skb: the message
- * @sel: a checked selector
- *
- * Return: 0 or -EMSGSIZE.
- */
-int rl_netlink_put_sel(struct sk_buff *skb, const struct rl_sel *sel)
-{
-	if ((sel->proto && nla_put_u8(skb, NF_RL_A_RULE_PROTO, sel->proto)) ||
-	    (sel->nports &&
-	     nla_put(skb, NF_RL_A_RULE_DPORTS,
-		     sel->nports * sizeof(sel->ports[0]), sel->ports)) ||
-	    ((sel->flags & RL_SEL_SYN) && nla_put_flag(skb, NF_RL_A_RULE_SYN)) ||
-	    (sel->ntypes &&
-	     nla_put(skb, NF_RL_A_RULE_ICMP_TYPES, sel->ntypes, sel->types)) ||
-	    (sel->iif[0] && nla_put_string(skb, NF_RL_A_RULE_IIF, sel->iif)) ||
-	    ((sel->flags & RL_SEL_PER_PORT) &&
-	     nla_put_flag(skb, NF_RL_A_RULE_PER_PORT)))
-		return -EMSGSIZE;
 	return 0;
 }
 
@@ -223,8 +131,8 @@ static int parse_rule(struct rl_net *rn, struct nlattr *nest,
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest, rl_rule_policy,
-			       extack);
+	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest,
+			       rl_netlink_rule_policy, extack);
 	if (err)
 		return err;
 	err = parse_match(nest, tb, extack, &r->match) ?:
@@ -258,8 +166,8 @@ static int parse_rule_match(struct nlattr *nest, struct netlink_ext_ack *extack,
 	struct nlattr *tb[NF_RL_A_RULE_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest, rl_rule_policy,
-			       extack);
+	err = nla_parse_nested(tb, NF_RL_A_RULE_MAX, nest,
+			       rl_netlink_rule_policy, extack);
 	return err ?: parse_match(nest, tb, extack, &r->match) ?:
 		      rl_netlink_parse_sel(tb, r->match.family, extack, &r->sel) ?:
 		      parse_owner(tb[NF_RL_A_RULE_OWNER], extack, r->owner);

@@ -4,6 +4,7 @@
 
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <net/netns/generic.h>
 
 #include "table.h"
 
@@ -43,11 +44,20 @@ struct rl_net {
 	bool hooks_registered;
 };
 
-/* main.c */
-struct rl_net *rl_pernet(const struct net *net);
-const char *rl_main_hook_name(enum nf_rl_hook hook);
-const char *rl_main_full_policy_name(enum nf_rl_full_policy policy);
-const char *rl_main_action_name(enum nf_rl_action action);
-struct rl_ruleset *rl_main_default_rules(const struct rl_config *cfg);
+extern unsigned int rl_net_id;
+
+/**
+ * rl_pernet() - the nf_ratelimit state of a namespace
+ * @net: the namespace
+ *
+ * As hashlimit_pernet() is to xt_hashlimit.
+ *
+ * Context: any.
+ * Return: its state, valid while the namespace lives.
+ */
+static inline struct rl_net *rl_pernet(const struct net *net)
+{
+	return net_generic(net, rl_net_id);
+}
 
 #endif /* _NF_RATELIMIT_H */

@@ -14,6 +14,7 @@
 #include <net/net_namespace.h>
 
 #include "algo.h"
+#include "hook.h"
 #include "nf_ratelimit.h"
 #include "procfs.h"
 #include "rate.h"
@@ -91,7 +92,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "algo %s\n", rl_algo_get(c->algo)->name);
 	seq_printf(seq, "v4_prefix %u\n", c->v4_prefix);
 	seq_printf(seq, "v6_prefix %u\n", c->v6_prefix);
-	seq_printf(seq, "hook %s\n", rl_main_hook_name(c->hook));
+	seq_printf(seq, "hook %s\n", rl_hook_name(c->hook));
 	seq_printf(seq, "priority %d\n", c->priority);
 	seq_printf(seq, "max_entries %u\n", lim.max_entries);
 	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
@@ -99,7 +100,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "log %d\n", lim.log);
 	seq_printf(seq, "owner_rules_max %u\n", lim.owner_rules_max);
 	seq_printf(seq, "full_policy %s\n",
-		   rl_main_full_policy_name(lim.full_policy));
+		   rl_table_full_policy_name(lim.full_policy));
 	return 0;
 }
 
@@ -268,7 +269,7 @@ static int rules_show(struct seq_file *seq, void *v)
 	if (!rl_rule_live(r, now))
 		return SEQ_SKIP;
 	show_key(seq, &r->match);
-	seq_printf(seq, " %s ", rl_main_action_name(r->action));
+	seq_printf(seq, " %s ", rl_rules_action_name(r->action));
 	if (r->action != NF_RL_ACTION_LIMIT) {
 		seq_puts(seq, "- - - - ");
 	} else {

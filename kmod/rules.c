@@ -26,6 +26,24 @@
 #include "compat.h"
 #include "rules.h"
 
+static const char * const action_names[] = {
+	[NF_RL_ACTION_LIMIT] = "limit",
+	[NF_RL_ACTION_ALLOW] = "allow",
+	[NF_RL_ACTION_DENY] = "deny",
+};
+
+/**
+ * rl_rules_action_name() - name of a rule action
+ * @action: action
+ *
+ * Context: any.
+ * Return: its rlctl spelling.
+ */
+const char *rl_rules_action_name(enum nf_rl_action action)
+{
+	return action_names[action];
+}
+
 static int family_index(u8 family)
 {
 	return family == NFPROTO_IPV6;

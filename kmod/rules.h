@@ -129,5 +129,6 @@ static inline bool rl_rule_live(const struct rl_rule *r, u64 now)
 }
 
 void rl_rules_free(struct rl_ruleset *rs);
+const char *rl_rules_action_name(enum nf_rl_action action);
 
 #endif /* _NF_RL_RULES_H */

@@ -36,6 +36,7 @@
 #include <linux/sched.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "algo.h"
 #include "compat.h"
@@ -728,6 +729,37 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_remove);
 unsigned int rl_table_generation(struct rl_table *t)
 {
 	return atomic_read(&t->generation);
+}
+
+static const char * const full_policy_names[] = {
+	[NF_RL_FULL_SHARED] = "shared",
+	[NF_RL_FULL_DROP] = "drop",
+	[NF_RL_FULL_ACCEPT] = "accept",
+};
+
+/**
+ * rl_table_full_policy_name() - name of a full-table policy
+ * @policy: policy
+ *
+ * Context: any.
+ * Return: its module parameter spelling.
+ */
+const char *rl_table_full_policy_name(enum nf_rl_full_policy policy)
+{
+	return full_policy_names[policy];
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_table_full_policy_name);
+
+/**
+ * rl_table_full_policy_lookup() - a full-table policy by name
+ * @name: "shared", "drop" or "accept"
+ *
+ * Context: any.
+ * Return: its enum nf_rl_full_policy value, or -EINVAL.
+ */
+int rl_table_full_policy_lookup(const char *name)
+{
+	return sysfs_match_string(full_policy_names, name);
 }
 
 /**

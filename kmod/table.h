@@ -178,6 +178,8 @@ struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key);
 int rl_table_remove(struct rl_table *t, const struct rl_key *key);
 unsigned int rl_table_flush(struct rl_table *t);
 unsigned int rl_table_generation(struct rl_table *t);
+const char *rl_table_full_policy_name(enum nf_rl_full_policy policy);
+int rl_table_full_policy_lookup(const char *name);
 void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 struct rl_ruleset *rl_table_rules(struct rl_table *t);

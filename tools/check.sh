@@ -46,7 +46,7 @@ results+=("rlsyncd-conf=$out/rlsyncd-conf.ktap" "rlsyncd-redis=$out/rlsyncd-redi
 step "netlink spec"
 schema=$(tools/ynl-schema.sh)
 /usr/bin/python3 tools/check-spec.py Documentation/netlink/specs/nf_ratelimit.yaml \
-	"$schema" kmod/uapi >"$out/spec.ktap" || true
+	"$schema" kmod/uapi selftests/netlink_policy.expected >"$out/spec.ktap" || true
 results+=("spec=$out/spec.ktap")
 step "libFuzzer on rlctl's and rlsyncd's parsers (${NF_RL_FUZZ_SECONDS:-30} s each)"
 : >"$out/fuzz.ktap"
@@ -100,11 +100,12 @@ tests_for() {
 # nfqueue.sh queues with them (nft_queue, nfnetlink_queue); import.sh also
 # uses them, nft_limit, and iptables-legacy with hashlimit, tcp/udp and
 # multiport matches (the recipes' original rules).
-# The three-host test's Redis, with its libraries, in every VM.
-redis=(-p /usr/bin/redis-server -p /usr/bin/redis-cli)
+# In every VM: the three-host test's Redis, with its libraries, and
+# iproute2's genl, with which netlink_policy.sh reads the module's policies.
+vmprogs=(-p /usr/bin/redis-server -p /usr/bin/redis-cli -p /usr/sbin/genl)
 
 distro() {
-	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft "${redis[@]}")
+	local name=$1 rel mods ko so extra=() progs=(-p /usr/sbin/nft "${vmprogs[@]}")
 	rel=$(tools/stock-kernel.sh "$2")
 	step "module for Debian's kernel $rel"
 	mods=$(tools/build-module.sh "$name" "/usr/src/linux-headers-$rel")
@@ -147,7 +148,7 @@ for k in $kernels; do
 		step "VM: debug kernel, KUnit and selftests"
 		tools/vm/run.sh -k "$debug/arch/x86/boot/bzImage" \
 			-m kunit,selftests,debugchecks -o "$out/debug" \
-			-b .build/bin -t "$(tests_for debug)" -p /usr/sbin/nft "${redis[@]}" \
+			-b .build/bin -t "$(tests_for debug)" -p /usr/sbin/nft "${vmprogs[@]}" \
 			-M "$mods/nf_ratelimit.ko" -M "$mods/nf_ratelimit_kunit.ko" ||
 			echo "not ok 1 vm: the debug kernel VM ran to the end" >>"$out/debug/results.ktap"
 		results+=("debug=$out/debug/results.ktap")

@@ -7,7 +7,7 @@
 #include <kunit/test.h>
 #include <linux/time64.h>
 
-#include "../nf_ratelimit.h"
+#include "../main.h"
 #include "../rate.h"
 #include "../rules.h"
 

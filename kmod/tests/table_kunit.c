@@ -315,7 +315,7 @@ static unsigned int cpu_share(u64 burst)
 
 static void full_case_desc(const struct full_case *c, char *desc)
 {
-	strscpy(desc, rl_main_full_policy_name(c->policy), KUNIT_PARAM_DESC_SIZE);
+	strscpy(desc, rl_table_full_policy_name(c->policy), KUNIT_PARAM_DESC_SIZE);
 }
 
 KUNIT_ARRAY_PARAM(full, full_cases, full_case_desc);

@@ -76,7 +76,7 @@ for p in "${progs[@]}"; do
 	mkdir -p "$root$(dirname "$p")"
 	copy_bin "$p" "$p"
 done
-cp "$top"/selftests/*.sh "$root/selftests/"
+cp "$top"/selftests/*.sh "$top"/selftests/*.expected "$root/selftests/"
 if [ -n "$bindir" ]; then
 	for b in "$bindir"/*; do copy_bin "$b" "/selftests/bin/$(basename "$b")"; done
 fi
