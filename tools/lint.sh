@@ -3,7 +3,8 @@
 #
 # Static checks, as KTAP: sparse (C=2) over every file of the module,
 # checkpatch.pl --strict (from the kernel source tree KDIR) over every source
-# of it, and cppcheck over rlctl, rlsyncd and their tests.
+# of it, no call or include cycle among its files (check-deps.py), and
+# cppcheck over rlctl, rlsyncd and their tests.
 #
 #   lint.sh KDIR
 set -uo pipefail
@@ -51,6 +52,11 @@ for f in $(git ls-files 'kmod/*.[ch]' | grep -v '^kmod/compat\.h$'); do
 	checkpatch -f "$f" >>"$dir/checkpatch.log" 2>&1 || rc=1
 done
 point $rc "lint: checkpatch --strict is clean" "$dir/checkpatch.log"
+
+# Calls and includes among kmod's files run one way (nm of what sparse's
+# build left in $dir): two points.
+/usr/bin/python3 tools/check-deps.py "$dir/kmod" kmod $((n + 1)) || failed=1
+n=$((n + 2))
 
 # Every finding of these classes counts; system headers are not ours.
 cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
