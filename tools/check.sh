@@ -34,7 +34,12 @@ tools/install-deps.sh
 case " $kernels " in *" debug "*) debug=$(tools/build-debug-kernel.sh) ;; esac
 
 step "selftest programs and rlctl"
-tools/build-selftest-bins.sh
+# The selftests' helpers (their kselftest Makefile), rlctl and rlsyncd, which
+# the VM harness copies with their libraries.
+make -s -C selftests OUTPUT="$top/.build/bin"
+make -s -C tools/rlctl rlctl
+make -s -C tools/rlsyncd rlsyncd
+cp tools/rlctl/rlctl tools/rlsyncd/rlsyncd .build/bin/
 make -s -C tools/rlctl tests/parse_test
 tools/rlctl/tests/parse_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlctl parser:/' >"$out/rlctl-unit.ktap" || true
 results=("rlctl=$out/rlctl-unit.ktap")

@@ -12,7 +12,12 @@ tools/install-deps.sh
 stock=$(tools/stock-kernel.sh)
 echo "==> building nf_ratelimit.ko for Linux $stock and the traffic tools" >&2
 mods=$(tools/build-module.sh stock "/usr/src/linux-headers-$stock")
-tools/build-selftest-bins.sh
+# The selftests' helpers (their kselftest Makefile), rlctl and rlsyncd, which
+# the VM harness copies with their libraries.
+make -s -C selftests OUTPUT="$top/.build/bin"
+make -s -C tools/rlctl rlctl
+make -s -C tools/rlsyncd rlsyncd
+cp tools/rlctl/rlctl tools/rlsyncd/rlsyncd .build/bin/
 echo "==> booting Linux $stock under qemu (about 30 s without KVM)" >&2
 out=.build/demo
 tools/vm/run.sh -k "/boot/vmlinuz-$stock" -m demo -o "$out" -b .build/bin \
