@@ -16,7 +16,7 @@ pkgs=(
 	bc bison flex libelf-dev libssl-dev cpio	# building that kernel
 	qemu-system-x86 busybox-static iproute2 kmod	# the VM
 	sparse				# make lint
-	libmnl-dev			# rlctl, rlsyncd
+	libmnl-dev pkgconf		# rlctl, rlsyncd, the selftests' helpers
 	libhiredis-dev redis-server	# rlsyncd and its tests (a real Redis)
 	cppcheck			# make lint on rlctl
 	clang libclang-rt-14-dev	# libFuzzer on rlctl's parsers
