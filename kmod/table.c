@@ -861,7 +861,10 @@ static void expire_work_fn(struct work_struct *work)
  */
 void rl_table_set_rules(struct rl_table *t, struct rl_ruleset *rules)
 {
-	struct rl_ruleset *old = rl_table_rules(t);
+	struct rl_ruleset *old;
+
+	lockdep_assert_held(&t->lock);
+	old = rl_table_rules(t);
 
 	rules->generation = old->generation + 1;
 	rcu_assign_pointer(t->rules, rules);
@@ -924,10 +927,11 @@ void rl_table_count_refused(struct rl_table *t)
  * current count frees nothing: new sources are turned away until GC has
  * brought the count down.
  *
- * Context: the caller serialises writers.
+ * Context: with t->lock held, under which requests read them first.
  */
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim)
 {
+	lockdep_assert_held(&t->lock);
 	WRITE_ONCE(t->cfg.limits.max_entries, lim->max_entries);
 	WRITE_ONCE(t->cfg.limits.full_policy, lim->full_policy);
 	WRITE_ONCE(t->cfg.limits.dry_run, lim->dry_run);
