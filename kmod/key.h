@@ -8,7 +8,9 @@
 #define _NF_RL_KEY_H
 
 #include <linux/build_bug.h>
+#include <linux/inet.h>
 #include <linux/inetdevice.h>
+#include <linux/kernel.h>
 #include <linux/netfilter.h>
 #include <linux/string.h>
 #include <linux/types.h>
@@ -124,6 +126,28 @@ static inline void rl_key_mask(struct rl_key *dst, const struct rl_key *src,
 		rl_key_build4(dst, src->addr.v4, len);
 	else
 		rl_key_build6(dst, &src->addr.v6, len);
+}
+
+/* "ffff:...:ffff/128": the longest key as text, with its NUL. */
+#define RL_KEY_TEXT	(INET6_ADDRSTRLEN + sizeof("/128"))
+
+/**
+ * rl_key_format() - a key as text, as rlctl and /proc show it: "addr/len"
+ * @buf: at least RL_KEY_TEXT bytes
+ * @key: the key
+ *
+ * Context: any.
+ * Return: @buf.
+ */
+static inline char *rl_key_format(char *buf, const struct rl_key *key)
+{
+	if (key->family == NFPROTO_IPV4)
+		snprintf(buf, RL_KEY_TEXT, "%pI4/%u", &key->addr.v4,
+			 key->prefix);
+	else
+		snprintf(buf, RL_KEY_TEXT, "%pI6c/%u", &key->addr.v6,
+			 key->prefix);
+	return buf;
 }
 
 #endif /* _NF_RL_KEY_H */

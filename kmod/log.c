@@ -22,17 +22,6 @@
 #include "log.h"
 #include "nf_ratelimit.h"
 
-/* "ffff:...:ffff/128": the longest key as text. */
-#define RL_KEY_TEXT	(INET6_ADDRSTRLEN + sizeof("/128"))
-
-static void key_text(char *buf, const struct rl_key *k)
-{
-	if (k->family == AF_INET)
-		snprintf(buf, RL_KEY_TEXT, "%pI4/%u", &k->addr.v4, k->prefix);
-	else
-		snprintf(buf, RL_KEY_TEXT, "%pI6c/%u", &k->addr.v6, k->prefix);
-}
-
 /**
  * rl_log_event() - log an event, if the namespace's log setting is on
  * @rn: the namespace
@@ -47,8 +36,8 @@ void rl_log_event(const struct rl_net *rn, const struct rl_event *ev)
 
 	if (!READ_ONCE(rn->table.cfg.limits.log) || !net_ratelimit())
 		return;
-	key_text(source, &ev->source);
-	key_text(rule, &ev->rule);
+	rl_key_format(source, &ev->source);
+	rl_key_format(rule, &ev->rule);
 	/* A selector rule's source: "SOURCE[ port P] ... by rule PREFIX SEL". */
 	if (!rl_sel_is_source(ev->sel)) {
 		if (ev->sel->flags & RL_SEL_PER_PORT)

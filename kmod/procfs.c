@@ -63,10 +63,9 @@ static void show_rate(struct seq_file *seq, const struct rl_rate *r, u8 unit)
 
 static void show_key(struct seq_file *seq, const struct rl_key *k)
 {
-	if (k->family == NFPROTO_IPV4)
-		seq_printf(seq, "%pI4/%u", &k->addr.v4, k->prefix);
-	else
-		seq_printf(seq, "%pI6c/%u", &k->addr.v6, k->prefix);
+	char buf[RL_KEY_TEXT];
+
+	seq_puts(seq, rl_key_format(buf, k));
 }
 
 /* A selector as one column: rl_sel_format()'s word. */
