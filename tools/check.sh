@@ -49,7 +49,7 @@ tools/rlsyncd/tests/conf_test | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlsyncd 
 tools/rlsyncd/tests/script_test.sh | sed 's/^\(\(not \)\{0,1\}ok [0-9]*\)/\1 rlsyncd redis:/' >"$out/rlsyncd-redis.ktap" || true
 results+=("rlsyncd-conf=$out/rlsyncd-conf.ktap" "rlsyncd-redis=$out/rlsyncd-redis.ktap")
 step "netlink spec"
-schema=$(tools/ynl-schema.sh)
+schema=$(tools/linux-source-part.sh ynl-schema)
 /usr/bin/python3 tools/check-spec.py Documentation/netlink/specs/nf_ratelimit.yaml \
 	"$schema" kmod/uapi selftests/netlink_policy.expected >"$out/spec.ktap" || true
 results+=("spec=$out/spec.ktap")
