@@ -27,7 +27,16 @@
 SND=rl-csnd
 RDS=rl-credis
 HOSTS="rl-h1 rl-h2 rl-h3"
-T_MS=${NF_RL_CLUSTER_T_MS:-250}	# the sync interval (README: measured at 100, 250, 1000)
+# The sync interval (README: measured at 100, 250, 1000).  On the debug
+# kernel (KASAN and lockdep under TCG) a Redis round trip can pass T/2 at
+# 250 ms, failing syncs by the handful during the flood and the agents'
+# cadence with them: a run there failed the A bound and the CLIENT PAUSE
+# check so.  T is 1 s there, the README's example configuration's.
+if [ -n "$NF_RL_DEBUG_KERNEL" ]; then
+	T_MS=${NF_RL_CLUSTER_T_MS:-1000}
+else
+	T_MS=${NF_RL_CLUSTER_T_MS:-250}
+fi
 HOLD=4			# verdicts last HOLD x T
 RATE=50			# cluster and local: 50/second, burst 50
 BURST=50
