@@ -17,43 +17,47 @@
 #include "netlink.h"
 #include "rules.h"
 
+/* Each counter of struct rl_stats and its attribute. */
+static const struct {
+	u16 type;
+	u16 offset;
+} stats_attrs[] = {
+#define RL_STAT(attr, field) \
+	{ NF_RL_A_STATS_##attr, offsetof(struct rl_stats, field) }
+	RL_STAT(PASSED, passed),
+	RL_STAT(DROPPED, dropped),
+	RL_STAT(DRY_RUN_DROPPED, dry_run_dropped),
+	RL_STAT(ENTRIES, entries),
+	RL_STAT(TABLE_FULL, table_full),
+	RL_STAT(ALLOC_FAILED, alloc_failed),
+	RL_STAT(GC_RUNS, gc_runs),
+	RL_STAT(GC_FREED, gc_freed),
+	RL_STAT(ALLOWED, allowed),
+	RL_STAT(DENIED, denied),
+	RL_STAT(RULES, rules),
+	RL_STAT(RULES_EXPIRED, rules_expired),
+	RL_STAT(OWNER_RULES_REFUSED, owner_rules_refused),
+#undef RL_STAT
+};
+
 static int fill_stats(struct sk_buff *skb, struct rl_net *rn)
 {
 	struct rl_stats st;
 	struct nlattr *nest;
+	unsigned int i;
 
 	rl_table_read_stats(&rn->table, &st);
 	nest = nla_nest_start(skb, NF_RL_A_STATS);
-	if (!nest ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_PASSED, st.passed,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_DROPPED, st.dropped,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_DRY_RUN_DROPPED,
-			      st.dry_run_dropped, NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_ENTRIES, st.entries,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_TABLE_FULL, st.table_full,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_ALLOC_FAILED, st.alloc_failed,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_GC_RUNS, st.gc_runs,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_GC_FREED, st.gc_freed,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_ALLOWED, st.allowed,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_DENIED, st.denied,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_RULES, st.rules,
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_EVENTS_LOST,
-			      atomic64_read(&rn->events.lost),
-			      NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_RULES_EXPIRED,
-			      st.rules_expired, NF_RL_A_STATS_PAD) ||
-	    nla_put_u64_64bit(skb, NF_RL_A_STATS_OWNER_RULES_REFUSED,
-			      st.owner_rules_refused, NF_RL_A_STATS_PAD))
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(stats_attrs); i++)
+		if (nla_put_u64_64bit(skb, stats_attrs[i].type,
+				      *(u64 *)((u8 *)&st + stats_attrs[i].offset),
+				      NF_RL_A_STATS_PAD))
+			return -EMSGSIZE;
+	/* Not the table's: the namespace's event limiter counts these. */
+	if (nla_put_u64_64bit(skb, NF_RL_A_STATS_EVENTS_LOST,
+			      atomic64_read(&rn->events.lost), NF_RL_A_STATS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
