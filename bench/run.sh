@@ -7,7 +7,8 @@
 # bench/results/ (bench/report.py).  For the edit loop, BENCH_VARIANTS,
 # BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_ICOUNT=1
 # and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
-# sets the microbenchmark's table sizes, BENCH_MODULE_DIR=DIR takes
+# sets the microbenchmark's table sizes, BENCH_RECIPES its recipes under
+# -icount (BENCH_RECIPE_SOURCES their sources), BENCH_MODULE_DIR=DIR takes
 # DIR/nf_ratelimit.ko as built, and BENCH_NF_RL_PARAMS adds module
 # parameters.
 set -euo pipefail
@@ -80,7 +81,7 @@ COUNT=0
 THREADS=1
 REPEAT=1
 $common
-KBENCH_RECIPES=\"source source6 ssh web other\"
+KBENCH_RECIPES=\"${BENCH_RECIPES:-source source6 ssh web other}\"
 KBENCH_RECIPE_SOURCES=$BENCH_RECIPE_SOURCES
 KBENCH_DECISIONS=262144" -I
 

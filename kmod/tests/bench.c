@@ -4,6 +4,8 @@
  * rl_table_charge() called directly, as the hook calls it, over preloaded
  * sources, with no packets and no netfilter around it.  Prints, at load:
  *
+ *   create  ns per decision that creates its source's entry: the preload,
+ *           every source new to an empty table
  *   hot     ns per decision cycling over RL_BENCH_HOT sources (cache-hot)
  *   cold    ns per decision over all @sources in a random order (cold on
  *           real hardware once the table outgrows the caches)
@@ -328,7 +330,8 @@ static int __init bench_init(void)
 	if (err)
 		goto free_arrays;
 
-	charge_loop(order, sources, sources);	/* preload every source */
+	/* Preloads every source. */
+	report("create", charge_loop(order, sources, sources), sources);
 	report("hot", charge_loop(order, RL_BENCH_HOT, decisions), decisions);
 	report("cold", charge_loop(order, sources, decisions), decisions);
 	if (num_online_cpus() >= 2 && cpu_online(1))
