@@ -39,23 +39,34 @@ u64 rl_bucket_default_burst(u64 n, u64 period_ns);
 void rl_bucket_init(struct rl_bucket *b, const struct rl_rate *r, u64 now);
 u64 rl_bucket_rescale(const struct rl_bucket *b, const struct rl_rate *r);
 
+/* @tokens, counted in @r's cost, after @elapsed ns at @r: at most the cap. */
+static __always_inline u64 rl_bucket_refill(u64 tokens, const struct rl_rate *r,
+					    u64 elapsed)
+{
+	/*
+	 * Below fill_ns, elapsed * refill < cap + refill, which
+	 * rl_bucket_rate_init() made sure fits alongside a full cap.
+	 */
+	if (elapsed >= r->fill_ns)
+		return r->cap;
+	return min(tokens + elapsed * r->refill, r->cap);
+}
+
 /**
  * rl_bucket_refilled() - a bucket's tokens at a time, in units of a rate
  * @b: bucket, serialised by the caller
  * @r: its rate now, whose cost the result is counted in
  * @now: current time in ns
  *
- * Below fill_ns, elapsed * refill < cap + refill, which rl_bucket_rate_init()
- * made sure fits alongside a full cap.  A @now older than the last refill
- * (another CPU read the clock later but took the lock first) adds nothing.
- * Inline, as rl_bucket_take() is, for the packet path.
+ * A @now older than the last refill (another CPU read the clock later but
+ * took the lock first) adds nothing.
  *
  * Return: the tokens.
  */
 static __always_inline u64 rl_bucket_refilled(const struct rl_bucket *b,
 					      const struct rl_rate *r, u64 now)
 {
-	u64 elapsed, tokens;
+	u64 tokens;
 
 	if (likely(b->cost == r->cost))
 		tokens = min(b->tokens, r->cap);	/* the burst may have shrunk */
@@ -63,10 +74,7 @@ static __always_inline u64 rl_bucket_refilled(const struct rl_bucket *b,
 		tokens = rl_bucket_rescale(b, r);
 	if (now <= b->last_ns)
 		return tokens;
-	elapsed = now - b->last_ns;
-	if (elapsed >= r->fill_ns)
-		return r->cap;
-	return min(tokens + elapsed * r->refill, r->cap);
+	return rl_bucket_refill(tokens, r, now - b->last_ns);
 }
 
 /**
@@ -79,7 +87,8 @@ static __always_inline u64 rl_bucket_refilled(const struct rl_bucket *b,
  *          rl_algo_rate_init() allowed bytes
  *
  * Inline: the packet path's call to it, with its frame, cost more than its
- * arithmetic (make bench).
+ * arithmetic (make bench).  Each field is stored once, and the cost only
+ * when it changed.
  *
  * Return: true if they conform and were taken.
  */
@@ -87,20 +96,26 @@ static __always_inline bool rl_bucket_take(struct rl_bucket *b,
 					   const struct rl_rate *r, u64 now,
 					   u64 amount)
 {
-	u64 need = amount * r->cost;
+	u64 need = amount * r->cost, tokens;
+	bool conforms;
 
 	if (!r->n)
 		return true;
 
-	b->tokens = rl_bucket_refilled(b, r, now);
-	b->cost = r->cost;
-	if (now > b->last_ns)
+	if (unlikely(b->cost != r->cost)) {
+		b->tokens = rl_bucket_rescale(b, r);
+		b->cost = r->cost;
+	}
+	tokens = min(b->tokens, r->cap);	/* the burst may have shrunk */
+	if (now > b->last_ns) {
+		tokens = rl_bucket_refill(tokens, r, now - b->last_ns);
 		b->last_ns = now;
-
-	if (b->tokens < need)
-		return false;
-	b->tokens -= need;
-	return true;
+	}
+	conforms = tokens >= need;
+	if (conforms)
+		tokens -= need;
+	b->tokens = tokens;
+	return conforms;
 }
 
 bool rl_bucket_charge(struct rl_bucket *b, const struct rl_rate *r, u64 now);

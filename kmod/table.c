@@ -50,6 +50,35 @@ enum {
 };
 
 static struct kmem_cache *entry_cache __read_mostly;
+
+/*
+ * New entries come from a stash per CPU, refilled RL_STASH at a time by
+ * kmem_cache_alloc_bulk(), as NAPI takes its skb heads (napi_skb_cache_get()):
+ * one trip into the slab allocator per refill instead of one per new source
+ * (make bench's microbenchmark: a new source's decision 904 instructions
+ * with kmem_cache_alloc(), 835 with the stash).  Only the packet path takes
+ * from it, with bottom halves off; at most RL_STASH entries a CPU wait
+ * there, and go back to the cache at unload.
+ */
+enum { RL_STASH = 32 };
+struct rl_stash {
+	unsigned int n;
+	void *entries[RL_STASH];
+};
+static DEFINE_PER_CPU(struct rl_stash, stash);
+
+static struct rl_entry *entry_alloc(void)
+{
+	struct rl_stash *st = this_cpu_ptr(&stash);
+
+	if (unlikely(!st->n)) {
+		st->n = kmem_cache_alloc_bulk(entry_cache, GFP_ATOMIC, RL_STASH,
+					      st->entries);
+		if (!st->n)
+			return NULL;
+	}
+	return st->entries[--st->n];
+}
 /* rl_table_coarse_ns() less jiffies' time: set at load. */
 static u64 coarse_base_ns __read_mostly;
 
@@ -151,7 +180,7 @@ static struct rl_entry *entry_create(struct rl_table *t,
 
 	if (atomic_read(&t->nentries) >= max_entries)
 		return NULL;
-	new = kmem_cache_alloc(entry_cache, GFP_ATOMIC);
+	new = entry_alloc();
 	if (unlikely(!new))
 		return ERR_PTR(-ENOMEM);
 	entry_init(new, key, rule, now);
@@ -206,12 +235,14 @@ static __always_inline bool account(struct rl_table *t, bool conforms,
 		u64_stats_inc(&s->dry_run_dropped);
 	else
 		u64_stats_inc(&s->dropped);
-	if (why & RL_WHY_RULE)
-		u64_stats_inc(conforms ? &s->allowed : &s->denied);
-	if (why & RL_WHY_FULL)
-		u64_stats_inc(&s->table_full);
-	if (why & RL_WHY_NOMEM)
-		u64_stats_inc(&s->alloc_failed);
+	if (unlikely(why)) {
+		if (why & RL_WHY_RULE)
+			u64_stats_inc(conforms ? &s->allowed : &s->denied);
+		if (why & RL_WHY_FULL)
+			u64_stats_inc(&s->table_full);
+		if (why & RL_WHY_NOMEM)
+			u64_stats_inc(&s->alloc_failed);
+	}
 	u64_stats_update_end(&s->syncp);
 
 	return conforms || dry_run;
@@ -348,6 +379,12 @@ static const struct rl_key *rule_key(const struct rl_rule *rule,
 	return buf;
 }
 
+/* rl_table_coarse_ns(), inline for the packet path. */
+static __always_inline u64 coarse_ns(void)
+{
+	return coarse_base_ns + get_jiffies_64() * TICK_NSEC;
+}
+
 /**
  * rl_table_coarse_ns() - ktime_get_ns() as of the last tick, or a tick before
  *
@@ -362,7 +399,7 @@ static const struct rl_key *rule_key(const struct rl_rule *rule,
  */
 u64 rl_table_coarse_ns(void)
 {
-	return coarse_base_ns + get_jiffies_64() * TICK_NSEC;
+	return coarse_ns();
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_coarse_ns);
 
@@ -371,11 +408,14 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_coarse_ns);
  * (rl_rules_match_packet()).  A deny drops it, else an allow passes it,
  * else it is charged under each limit rule in turn, selectors' first, and
  * stops at the first that does not conform: a packet dropped for its SSH
- * limit does not also use up its source's general allowance.
+ * limit does not also use up its source's general allowance.  Out of line:
+ * inlined, its arrays on the stack cost every packet a stack canary.
  */
-static bool charge_packet(struct rl_table *t, const struct rl_ruleset *rs,
-			  const struct rl_key *src, struct rl_pkt_in *pkt,
-			  unsigned int len, u64 now, bool read_clock)
+static noinline bool charge_packet(struct rl_table *t,
+				   const struct rl_ruleset *rs,
+				   const struct rl_key *src,
+				   struct rl_pkt_in *pkt, unsigned int len,
+				   u64 now, bool read_clock)
 {
 	const struct rl_rule *rules[RL_RULES_PER_PACKET];
 	unsigned int n, i, why = RL_WHY_BUCKET;
@@ -395,7 +435,7 @@ static bool charge_packet(struct rl_table *t, const struct rl_ruleset *rs,
 
 		for (i = 0; i < n; i++)
 			coarse &= rules[i]->coarse_clock;
-		now = coarse ? rl_table_coarse_ns() : ktime_get_ns();
+		now = coarse ? coarse_ns() : ktime_get_ns();
 	}
 	for (i = 0; i < n; i++) {
 		const struct rl_rule *rule = rules[i];
@@ -457,7 +497,7 @@ static __always_inline bool decide(struct rl_table *t,
 	if (rule->action == NF_RL_ACTION_DENY)
 		return account(t, false, RL_WHY_RULE);
 	if (read_clock)
-		now = rule->coarse_clock ? rl_table_coarse_ns() : ktime_get_ns();
+		now = rule->coarse_clock ? coarse_ns() : ktime_get_ns();
 	/* No selector rule here: the key is the source, masked or not. */
 	if (rule->agg_prefix != src->prefix)
 		return charge_aggregate(t, rule, src, len, now);
@@ -1185,5 +1225,13 @@ int rl_table_module_init(void)
  */
 void rl_table_module_exit(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct rl_stash *st = per_cpu_ptr(&stash, cpu);
+
+		kmem_cache_free_bulk(entry_cache, st->n, st->entries);
+		st->n = 0;
+	}
 	kmem_cache_destroy(entry_cache);
 }
