@@ -158,17 +158,25 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
 }
 
 /*
+ * Whether the table holds max_entries: one unlocked read, which the caller
+ * makes before entry_create() (and its call), so that a spoofed flood
+ * against a full table stops there, with no second lookup, as cheaply as it
+ * can.  A packet of a source that another CPU inserted in the instant since
+ * this one's lookup missed is then charged as a new source the table cannot
+ * hold, once.
+ */
+static __always_inline bool table_full(const struct rl_table *t)
+{
+	return atomic_read(&t->nentries) >=
+	       READ_ONCE(t->cfg.limits.max_entries);
+}
+
+/*
  * Returns the entry for @key, which a racing CPU may have inserted first,
  * NULL when the table is full, or ERR_PTR(-ENOMEM).  Inserts lock the bucket
  * and re-check for the key under its lock, so the first packets of one
  * source racing on two CPUs create one entry.  A place is reserved in the
  * count before the insert, so the table never holds more than max_entries.
- *
- * Once the table is full, a new source costs one unlocked read and no
- * second lookup: a spoofed flood against a full table stops there, as
- * cheaply as it can.  A packet of a source that another CPU inserted in the
- * instant since this one's lookup missed is then charged as a new source
- * the table cannot hold, once.
  */
 static struct rl_entry *entry_create(struct rl_table *t,
 				     const struct rl_key *key, u32 hash,
@@ -178,8 +186,6 @@ static struct rl_entry *entry_create(struct rl_table *t,
 	struct rl_entry *e, *new;
 	spinlock_t *lock;		/* of its bucket */
 
-	if (atomic_read(&t->nentries) >= max_entries)
-		return NULL;
 	new = entry_alloc();
 	if (unlikely(!new))
 		return ERR_PTR(-ENOMEM);
@@ -280,12 +286,34 @@ struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key)
 EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
 
 /*
+ * A new source the table cannot hold, under full policy shared: charged to
+ * this CPU's overflow state of its rule's algorithm, at the rule's overflow
+ * rate, a state that stands for no one source, counts nothing and reports
+ * nothing.  No lock: each CPU's states are its own, and only the packet
+ * path, with bottom halves off, touches them (on PREEMPT_RT too, where a
+ * CPU's bottom-half sections exclude each other).  Out of line and
+ * lock-free, a packet of a spoofed flood against a full table costs less
+ * than one of a known source (make bench).
+ */
+static noinline bool charge_overflow(struct rl_table *t,
+				     const struct rl_rule *rule, u64 now,
+				     unsigned int len)
+{
+	union rl_state *s = &this_cpu_ptr(t->overflow)->state[rule->algo];
+	u64 amount = rl_algo_amount(rule->unit, len);
+
+	if (likely(rule->algo == NF_RL_ALGO_TOKEN_BUCKET))
+		return rl_bucket_take(&s->tb, &rule->overflow_rate, now, amount);
+	return INDIRECT_CALL_2(rl_algo_get(rule->algo)->charge, rl_gcra_charge,
+			       rl_swin_charge, s, &rule->overflow_rate, now,
+			       amount);
+}
+
+/*
  * A source is limited from its first dropped packet until its state owes
  * nothing (a full bucket), which takes a whole burst window within its rate:
  * so a source hovering around its rate is not reported on every other packet.
- * The overflow states stand for no one source and report nothing.
- * A rule whose algorithm changed starts its sources afresh; the overflow
- * state of each algorithm is never started afresh.
+ * A rule whose algorithm changed starts its sources afresh.
  *
  * Returns whether the packet conforms; *why gains why it did or did not
  * beyond its bucket's verdict.  Inlined into both its callers: out of line
@@ -299,14 +327,14 @@ static __always_inline bool charge_entry(struct rl_table *t,
 {
 	const struct rl_algo_ops *ops = rl_algo_get(rule->algo);
 	const struct rl_rate *rate = &rule->rate;
-	bool conforms, released = false, limited = false, overflow = false;
+	bool conforms, released = false, limited = false;
 	u32 hash = key_hash(t, key);
 	struct rl_entry *e;
 	u64 dropped;
 
 	e = find(t, key, hash);
 	if (unlikely(!e)) {
-		e = entry_create(t, key, hash, rule, now);
+		e = table_full(t) ? NULL : entry_create(t, key, hash, rule, now);
 		if (IS_ERR_OR_NULL(e)) {
 			*why |= !e || PTR_ERR(e) != -ENOMEM ? RL_WHY_FULL : RL_WHY_NOMEM;
 			switch (READ_ONCE(t->cfg.limits.full_policy)) {
@@ -315,9 +343,7 @@ static __always_inline bool charge_entry(struct rl_table *t,
 			case NF_RL_FULL_ACCEPT:
 				return true;
 			default:
-				e = &this_cpu_ptr(t->overflow)->algo[rule->algo];
-				rate = &rule->overflow_rate;
-				overflow = true;
+				return charge_overflow(t, rule, now, len);
 			}
 		}
 	}
@@ -356,7 +382,7 @@ static __always_inline bool charge_entry(struct rl_table *t,
 	dropped = e->dropped;
 	spin_unlock(&e->lock);
 
-	if (unlikely(released || limited) && !overflow)
+	if (unlikely(released || limited))
 		report(t, limited ? NF_RL_EVENT_LIMITED : NF_RL_EVENT_RELEASED,
 		       key, rule, dropped);
 	return conforms;
@@ -1034,11 +1060,13 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	if (!t->overflow)
 		goto free_stats;
 	/* Full: a token bucket's first charge sets its cost, and fills it. */
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		struct rl_overflow *o = per_cpu_ptr(t->overflow, cpu);
+
 		for (algo = 0; algo < __NF_RL_ALGO_MAX; algo++)
-			entry_init(&per_cpu_ptr(t->overflow, cpu)->algo[algo],
-				   &(struct rl_key){},
-				   &(struct rl_rule){ .algo = algo }, now);
+			rl_algo_get(algo)->init(&o->state[algo],
+						&(struct rl_rate){}, now);
+	}
 	t->locks = kvmalloc_array(nlocks, sizeof(*t->locks), GFP_KERNEL_ACCOUNT);
 	if (!t->locks)
 		goto free_overflow;
@@ -1214,7 +1242,13 @@ int rl_table_module_init(void)
 {
 	/* A tick low, so that the coarse time never runs ahead. */
 	coarse_base_ns = ktime_get_ns() - (get_jiffies_64() + 1) * TICK_NSEC;
-	entry_cache = KMEM_CACHE(rl_entry, 0);
+	/* The first line's layout (struct rl_entry), where locks are small. */
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
+		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
+		     !IS_ENABLED(CONFIG_PREEMPT_RT) && L1_CACHE_BYTES == 64 &&
+		     (offsetofend(struct rl_entry, node.next) > L1_CACHE_BYTES ||
+		      sizeof(struct rl_entry) > 2 * L1_CACHE_BYTES));
+	entry_cache = KMEM_CACHE(rl_entry, SLAB_HWCACHE_ALIGN);
 	return entry_cache ? 0 : -ENOMEM;
 }
 

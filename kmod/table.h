@@ -15,13 +15,20 @@
 #include "key.h"
 #include "selector.h"
 
+/*
+ * A source's state, 128 bytes on x86_64 without lock debugging, from a cache
+ * that aligns it to a cache line.  The first line holds all that a packet
+ * reads to find its entry and decide (the key and chain link, which a walk
+ * reads of every entry it passes, the lock and the algorithm's state); the
+ * second, what it counts, and what only removal and GC touch.
+ */
 struct rl_entry {
-	struct hlist_nulls_node node;	/* in its bucket, under its bucket lock */
 	struct rl_key key;
-	spinlock_t lock;		/* protects all below but rcu */
+	spinlock_t lock;		/* protects all below but node and rcu */
 	bool limited;			/* dropping since its state last owed nothing */
 	u8 algo;			/* enum nf_rl_algo of state */
 	union rl_state state;
+	struct hlist_nulls_node node;	/* in its bucket, under its bucket lock */
 	u64 seen_ns;			/* time of its last packet */
 	u64 passed;
 	u64 dropped;
@@ -90,9 +97,13 @@ struct rl_stats {
  */
 #define RL_TABLE_LOCKS	1024
 
-/* One CPU's overflow states: see split_rate() in rules.c. */
+/*
+ * One CPU's overflow states, one per algorithm (see split_rate() in
+ * rules.c).  Only the packet path touches them, on their own CPU with
+ * bottom halves off: no lock.
+ */
 struct rl_overflow {
-	struct rl_entry algo[__NF_RL_ALGO_MAX];
+	union rl_state state[__NF_RL_ALGO_MAX];
 };
 
 struct rl_table {

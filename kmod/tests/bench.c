@@ -11,6 +11,8 @@
  *           real hardware once the table outgrows the caches)
  *   cold2   the same on two CPUs at once, each over its own half: ns per
  *           decision of the pair, so cold / cold2 is the speed-up
+ *   full    ns per decision of @sources new sources once the table is full
+ *           (max_entries lowered to what it holds): a spoofed flood's
  *   rht     calibration: ns per lookup in a plain rhashtable of @sources
  *           u32 keys (jhash), as lib/test_rhashtable measures, so that
  *           runs on different machines compare as ratios to it
@@ -71,7 +73,8 @@ static u32 *order;
 static struct sk_buff *skb;	/* the packet of @recipe; NULL: none */
 
 /* Charges keys[order[i % n]] @count times; returns the ns it took. */
-static u64 charge_loop(const u32 *ord, u32 n, u32 count)
+static u64 charge_loop_from(const struct rl_key *base, const u32 *ord, u32 n,
+			    u32 count)
 {
 	struct rl_pkt_in pkt = { .skb = skb, .parsed = !skb };
 	u64 start = ktime_get_ns();
@@ -83,13 +86,18 @@ static u64 charge_loop(const u32 *ord, u32 n, u32 count)
 		rcu_read_lock();
 		for (; done; done--, i++) {
 			pkt.parsed = !skb;	/* each packet parsed anew */
-			rl_table_charge(&table, &keys[ord[i % n]], &pkt, 60);
+			rl_table_charge(&table, &base[ord[i % n]], &pkt, 60);
 		}
 		rcu_read_unlock();
 		local_bh_enable();
 		cond_resched();
 	}
 	return ktime_get_ns() - start;
+}
+
+static u64 charge_loop(const u32 *ord, u32 n, u32 count)
+{
+	return charge_loop_from(keys, ord, n, count);
 }
 
 struct half {
@@ -275,6 +283,7 @@ static int __init bench_init(void)
 		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = 32 },
 	};
 	struct rl_ruleset *rs;
+	struct rl_limits lim;
 	struct rl_stats st;
 	const char *msg = "";
 	int err = -ENOMEM, n;
@@ -284,11 +293,12 @@ static int __init bench_init(void)
 		return -EINVAL;
 	/* A bucket per entry, as the module sizes its tables by default. */
 	cfg.buckets = roundup_pow_of_two(cfg.limits.max_entries);
-	keys = kvcalloc(sources, sizeof(*keys), GFP_KERNEL);
+	/* Then as many again, which the full table turns away. */
+	keys = kvcalloc(2 * sources, sizeof(*keys), GFP_KERNEL);
 	order = kvcalloc(sources, sizeof(*order), GFP_KERNEL);
 	if (!keys || !order)
 		goto free_arrays;
-	for (i = 0; i < sources; i++) {
+	for (i = 0; i < 2 * sources; i++) {
 		struct in6_addr a6 = { .s6_addr32 = { htonl(0x20010db8), 0, 0,
 						      htonl(i) } };
 
@@ -296,7 +306,8 @@ static int __init bench_init(void)
 			rl_key_build6(&keys[i], &a6, 128);
 		else
 			rl_key_build4(&keys[i], htonl(0x64400000 + i), 32);
-		order[i] = i;
+		if (i < sources)
+			order[i] = i;
 	}
 	/* A random order: Fisher-Yates (swap() evaluates its arguments twice). */
 	for (i = sources - 1; i > 0; i--) {
@@ -337,11 +348,20 @@ static int __init bench_init(void)
 	if (num_online_cpus() >= 2 && cpu_online(1))
 		report("cold2", two_cpus(), decisions);
 	report("rht", calibrate(), 1);
+	/* The table full at what it holds: each new source is turned away. */
+	mutex_lock(&table.lock);
+	rl_table_read_limits(&table, &lim);
+	rl_table_read_stats(&table, &st);
+	lim.max_entries = st.entries;
+	rl_table_set_limits(&table, &lim);
+	mutex_unlock(&table.lock);
+	report("full", charge_loop_from(keys + sources, order, sources, sources),
+	       sources);
 	rl_table_read_stats(&table, &st);
 	pr_info("entries %llu\n", st.entries);
-	if (st.table_full || st.alloc_failed || st.dropped)
-		pr_warn("%llu decisions met a full table, %llu no memory, %llu were drops\n",
-			st.table_full, st.alloc_failed, st.dropped);
+	if (st.table_full != sources || st.alloc_failed || st.dropped)
+		pr_warn("%llu decisions met a full table (%u expected), %llu no memory, %llu were drops\n",
+			st.table_full, sources, st.alloc_failed, st.dropped);
 
 	rl_table_destroy(&table);
 	err = 0;
