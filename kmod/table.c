@@ -56,15 +56,17 @@ static struct kmem_cache *entry_cache __read_mostly;
  * kmem_cache_alloc_bulk(), as NAPI takes its skb heads (napi_skb_cache_get()):
  * one trip into the slab allocator per refill instead of one per new source
  * (make bench's microbenchmark: a new source's decision 904 instructions
- * with kmem_cache_alloc(), 835 with the stash).  Only the packet path takes
+ * with kmem_cache_alloc(), 814 with the stash).  Only the packet path takes
  * from it, with bottom halves off; at most RL_STASH entries a CPU wait
  * there, and go back to the cache at unload.
  */
 enum { RL_STASH = 32 };
+
 struct rl_stash {
 	unsigned int n;
 	void *entries[RL_STASH];
 };
+
 static DEFINE_PER_CPU(struct rl_stash, stash);
 
 static struct rl_entry *entry_alloc(void)
@@ -79,6 +81,7 @@ static struct rl_entry *entry_alloc(void)
 	}
 	return st->entries[--st->n];
 }
+
 /* rl_table_coarse_ns() less jiffies' time: set at load. */
 static u64 coarse_base_ns __read_mostly;
 
@@ -286,6 +289,24 @@ struct rl_entry *rl_table_lookup(struct rl_table *t, const struct rl_key *key)
 EXPORT_SYMBOL_IF_KUNIT(rl_table_lookup);
 
 /*
+ * Charges @s at @rate for a packet of @len bytes under @rule: the default
+ * algorithm inline, the others by a direct call where an indirect one costs
+ * a retpoline.  Returns whether the packet conforms.
+ */
+static __always_inline bool state_charge(union rl_state *s,
+					 const struct rl_rule *rule,
+					 const struct rl_rate *rate, u64 now,
+					 unsigned int len)
+{
+	u64 amount = rl_algo_amount(rule->unit, len);
+
+	if (likely(rule->algo == NF_RL_ALGO_TOKEN_BUCKET))
+		return rl_bucket_take(&s->tb, rate, now, amount);
+	return INDIRECT_CALL_2(rl_algo_get(rule->algo)->charge, rl_gcra_charge,
+			       rl_swin_charge, s, rate, now, amount);
+}
+
+/*
  * A new source the table cannot hold, under full policy shared: charged to
  * this CPU's overflow state of its rule's algorithm, at the rule's overflow
  * rate, a state that stands for no one source, counts nothing and reports
@@ -299,14 +320,8 @@ static noinline bool charge_overflow(struct rl_table *t,
 				     const struct rl_rule *rule, u64 now,
 				     unsigned int len)
 {
-	union rl_state *s = &this_cpu_ptr(t->overflow)->state[rule->algo];
-	u64 amount = rl_algo_amount(rule->unit, len);
-
-	if (likely(rule->algo == NF_RL_ALGO_TOKEN_BUCKET))
-		return rl_bucket_take(&s->tb, &rule->overflow_rate, now, amount);
-	return INDIRECT_CALL_2(rl_algo_get(rule->algo)->charge, rl_gcra_charge,
-			       rl_swin_charge, s, &rule->overflow_rate, now,
-			       amount);
+	return state_charge(&this_cpu_ptr(t->overflow)->state[rule->algo],
+			    rule, &rule->overflow_rate, now, len);
 }
 
 /*
@@ -357,17 +372,7 @@ static __always_inline bool charge_entry(struct rl_table *t,
 		e->limited = false;
 		released = true;
 	}
-	/*
-	 * The default algorithm inline, the others by a direct call where an
-	 * indirect one costs a retpoline.
-	 */
-	if (likely(rule->algo == NF_RL_ALGO_TOKEN_BUCKET))
-		conforms = rl_bucket_take(&e->state.tb, rate, now,
-					  rl_algo_amount(rule->unit, len));
-	else
-		conforms = INDIRECT_CALL_2(ops->charge, rl_gcra_charge,
-					   rl_swin_charge, &e->state, rate, now,
-					   rl_algo_amount(rule->unit, len));
+	conforms = state_charge(&e->state, rule, rate, now, len);
 	if (now > e->seen_ns)
 		WRITE_ONCE(e->seen_ns, now);	/* GC peeks without the lock */
 	if (conforms) {

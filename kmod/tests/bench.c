@@ -12,7 +12,8 @@
  *   cold2   the same on two CPUs at once, each over its own half: ns per
  *           decision of the pair, so cold / cold2 is the speed-up
  *   full    ns per decision of @sources new sources once the table is full
- *           (max_entries lowered to what it holds): a spoofed flood's
+ *           (max_entries lowered to what it holds), each turned away to
+ *           the overflow state: a spoofed flood against a full table
  *   rht     calibration: ns per lookup in a plain rhashtable of @sources
  *           u32 keys (jhash), as lib/test_rhashtable measures, so that
  *           runs on different machines compare as ratios to it
