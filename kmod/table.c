@@ -100,13 +100,12 @@ static __always_inline u32 key_hash(const struct rl_table *t,
 {
 	if (likely(!(k->sel | k->port))) {
 		if (k->family == NFPROTO_IPV4)
-			return hsiphash_1u32((__force u32)k->addr.v4,
-					     &t->hash_key);
+			return rl_hash_1u32(&t->hash, (__force u32)k->addr.v4);
 		return hsiphash_4u32(k->addr.w[0], k->addr.w[1], k->addr.w[2],
-				     k->addr.w[3], &t->hash_key);
+				     k->addr.w[3], &t->hash.key);
 	}
 	BUILD_BUG_ON(sizeof(*k) != 24 || __alignof__(*k) < HSIPHASH_ALIGNMENT);
-	return hsiphash(k, sizeof(*k), &t->hash_key);
+	return hsiphash(k, sizeof(*k), &t->hash.key);
 }
 
 static __always_inline struct hlist_nulls_head *bucket(const struct rl_table *t,
@@ -1048,7 +1047,7 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	t->cfg = *cfg;
 	t->mask = cfg->buckets - 1;
 	t->nlocks_mask = nlocks - 1;
-	get_random_bytes(&t->hash_key, sizeof(t->hash_key));
+	rl_hash_init(&t->hash);
 	mutex_init(&t->lock);
 	atomic_set(&t->nentries, 0);
 	atomic_set(&t->generation, 0);

@@ -12,6 +12,7 @@
 #include <uapi/linux/nf_ratelimit.h>
 
 #include "algo.h"
+#include "hash.h"
 #include "key.h"
 #include "selector.h"
 
@@ -112,7 +113,7 @@ struct rl_table {
 	struct hlist_nulls_head *buckets;	/* cfg.buckets of them */
 	u32 mask;			/* cfg.buckets - 1 */
 	u32 nlocks_mask;		/* locks[] has nlocks_mask + 1 */
-	hsiphash_key_t hash_key;	/* random, per table */
+	struct rl_hash hash;		/* keyed, per table */
 	struct rl_pcpu_stats __percpu *stats;
 	struct rl_table_cfg cfg;
 	bool gc_enabled;
