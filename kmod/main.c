@@ -73,6 +73,10 @@ static unsigned int buckets;
 module_param(buckets, uint, 0444);
 MODULE_PARM_DESC(buckets, "Most hash buckets per namespace, a power of two (default: max_entries rounded up)");
 
+static bool prealloc;
+module_param(prealloc, bool, 0444);
+MODULE_PARM_DESC(prealloc, "Allocate each namespace's max_entries entries when it is created, none on the packet path (default N)");
+
 static bool dry_run;
 module_param(dry_run, bool, 0444);
 MODULE_PARM_DESC(dry_run, "Count packets that would be dropped, drop nothing (default N)");
@@ -192,6 +196,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		return -EINVAL;
 	}
 
+	t->prealloc = prealloc;
 	t->limits.dry_run = dry_run;
 	t->limits.log = log_events;
 	t->limits.owner_rules_max = NF_RL_OWNER_RULES_DEFAULT;
@@ -307,7 +312,7 @@ destroy_cache:
 /*
  * Teardown order: netlink (which waits for its running callers), hooks, then
  * GC and entries (per namespace, in the pernet exit), then rcu_barrier() for
- * entries handed to call_rcu(), then the cache they came from.
+ * rule sets handed to call_rcu(), then the entries' cache.
  */
 static void __exit rl_exit(void)
 {

@@ -62,6 +62,8 @@ int rl_netlink_put_sel_nest(struct sk_buff *skb, int type,
 int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
 			    struct nlattr *nest, struct netlink_ext_ack *extack,
 			    struct rl_limits *lim);
+int rl_netlink_reserve(struct rl_net *rn, const struct rl_limits *lim,
+		       struct netlink_ext_ack *extack);
 
 /*
  * NL_SET_ERR_MSG() takes only a string literal; the messages of

@@ -318,3 +318,26 @@ int rl_netlink_parse_limits(struct rl_net *rn, struct sk_buff *skb,
 	}
 	return 0;
 }
+
+/**
+ * rl_netlink_reserve() - preallocate what a request's max_entries needs
+ * @rn: the namespace
+ * @lim: the settings the request asks for, checked
+ * @extack: for the reason of a failure
+ *
+ * With the prealloc parameter, a higher max_entries is allocated before
+ * anything of the request changes, charged to the sender's memory cgroup.
+ *
+ * Context: process context, with rn->table.lock held; sleeps.
+ * Return: 0, or -ENOMEM with @extack set.
+ */
+int rl_netlink_reserve(struct rl_net *rn, const struct rl_limits *lim,
+		       struct netlink_ext_ack *extack)
+{
+	int err = rl_table_reserve(&rn->table, lim->max_entries);
+
+	if (err)
+		NL_SET_ERR_MSG(extack,
+			       "cannot preallocate entries for this max_entries (prealloc=Y): lower it");
+	return err;
+}

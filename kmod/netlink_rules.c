@@ -446,6 +446,11 @@ int rl_netlink_rules_set_doit(struct sk_buff *skb, struct genl_info *info)
 			rl_table_count_refused(&rn->table);
 		goto unlock;
 	}
+	err = rl_netlink_reserve(rn, &lim, info->extack);
+	if (err) {
+		rl_rules_free(rs);
+		goto unlock;
+	}
 	rl_table_set_rules(&rn->table, rs);
 	rl_table_set_limits(&rn->table, &lim);
 unlock:

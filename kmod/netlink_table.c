@@ -171,6 +171,8 @@ int rl_netlink_set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	err = rl_netlink_parse_limits(rn, skb, info->attrs[NF_RL_A_CONFIG],
 				      info->extack, &lim);
 	if (!err)
+		err = rl_netlink_reserve(rn, &lim, info->extack);
+	if (!err)
 		rl_table_set_limits(&rn->table, &lim);
 	mutex_unlock(&rn->table.lock);
 	return err;

@@ -95,6 +95,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "priority %d\n", c->priority);
 	seq_printf(seq, "max_entries %u\n", lim.max_entries);
 	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
+	seq_printf(seq, "prealloc %d\n", rn->table.cfg.prealloc);
 	seq_printf(seq, "dry_run %d\n", lim.dry_run);
 	seq_printf(seq, "log %d\n", lim.log);
 	seq_printf(seq, "owner_rules_max %u\n", lim.owner_rules_max);

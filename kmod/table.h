@@ -17,15 +17,16 @@
 #include "selector.h"
 
 /*
- * A source's state, 128 bytes on x86_64 without lock debugging, from a cache
- * that aligns it to a cache line.  The first line holds all that a packet
+ * A source's state, 120 bytes on x86_64 without lock debugging, from a cache
+ * that aligns it to a cache line: 128 with the free pointer SLUB keeps after
+ * it.  The first line holds all that a packet
  * reads to find its entry and decide (the key and chain link, which a walk
  * reads of every entry it passes, the lock and the algorithm's state); the
  * second, what it counts, and what only removal and GC touch.
  */
 struct rl_entry {
 	struct rl_key key;
-	spinlock_t lock;		/* protects all below but node and rcu */
+	spinlock_t lock;		/* protects all below but node and free_next */
 	bool limited;			/* dropping since its state last owed nothing */
 	u8 algo;			/* enum nf_rl_algo of state */
 	union rl_state state;
@@ -35,7 +36,11 @@ struct rl_entry {
 	u64 dropped;
 	u64 passed_bytes;		/* what rlsyncd syncs for byte rules */
 	u64 dropped_bytes;
-	struct rcu_head rcu;
+	/*
+	 * Once unlinked, on the list of entries waiting out a grace period;
+	 * then, with prealloc, in a pool.  Never read by the packet path.
+	 */
+	struct rl_entry *free_next;
 };
 
 /* What can change while packets flow; read with READ_ONCE(). */
@@ -49,6 +54,7 @@ struct rl_limits {
 
 struct rl_table_cfg {
 	u32 buckets;			/* hash table size, a power of two */
+	bool prealloc;			/* entries for max_entries made up front */
 	struct rl_limits limits;
 };
 
@@ -98,6 +104,12 @@ struct rl_stats {
  */
 #define RL_TABLE_LOCKS	1024
 
+/* One CPU's share of a preallocated table's free entries. */
+struct rl_pool {
+	spinlock_t lock;		/* BH context */
+	struct rl_entry *head;		/* linked by free_next */
+};
+
 /*
  * One CPU's overflow states, one per algorithm (see split_rate() in
  * rules.c).  Only the packet path touches them, on their own CPU with
@@ -133,6 +145,15 @@ struct rl_table {
 	 */
 	atomic_t nentries ____cacheline_aligned_in_smp;
 	atomic_t generation;		/* bumped on every insert and removal */
+
+	/*
+	 * With prealloc: the pools new entries come from and freed ones go
+	 * back to, the entries the table owns (pooled, linked or waiting to be
+	 * freed) and how many it keeps, max_entries (changed under lock).
+	 */
+	struct rl_pool __percpu *pool;	/* NULL: entries from the slab */
+	atomic_t owned;
+	u32 pool_target;
 
 	struct delayed_work gc_work;
 	atomic64_t gc_runs;
@@ -193,6 +214,7 @@ unsigned int rl_table_generation(struct rl_table *t);
 const char *rl_table_full_policy_name(enum nf_rl_full_policy policy);
 int rl_table_full_policy_lookup(const char *name);
 void rl_table_read_limits(struct rl_table *t, struct rl_limits *lim);
+int rl_table_reserve(struct rl_table *t, u32 max_entries);
 void rl_table_set_limits(struct rl_table *t, const struct rl_limits *lim);
 struct rl_ruleset *rl_table_rules(struct rl_table *t);
 const struct rl_ruleset *rl_table_rules_rcu(struct rl_table *t);

@@ -27,6 +27,7 @@ buckets buckets=8
 buckets buckets=1024 max_entries=65536
 full_policy full_policy=maybe
 dry_run dry_run=maybe
+prealloc prealloc=maybe
 algo algo=leaky
 rate rate=10kb/s
 rate rate=1bytes/week burst=10
@@ -34,7 +35,7 @@ rate rate=1bytes/week burst=10
 
 require
 trap cleanup EXIT
-ktap_header 26
+ktap_header 27
 
 echo "$BAD" >"$TMP/bad"
 while read -r param args; do
@@ -55,14 +56,15 @@ while read -r param args; do
 done <"$TMP/bad"
 
 check "good parameters load" load rate=10/second burst=5 hook=input priority=0 \
-	v4_prefix=24 v6_prefix=48 max_entries=1000 buckets=512 full_policy=drop
+	v4_prefix=24 v6_prefix=48 max_entries=1000 buckets=512 full_policy=drop \
+	prealloc=1
 check "config shows them" sh -c '
 	c=/proc/net/nf_ratelimit/config
 	grep -qx "rate 10/second" $c && grep -qx "burst 5" $c &&
 	grep -qx "hook input" $c && grep -qx "priority 0" $c &&
 	grep -qx "v4_prefix 24" $c && grep -qx "v6_prefix 48" $c &&
 	grep -qx "max_entries 1000" $c && grep -qx "buckets 512" $c &&
-	grep -qx "full_policy drop" $c'
+	grep -qx "prealloc 1" $c && grep -qx "full_policy drop" $c'
 check "a byte rate and an algorithm load" load rate=100kbit/s algo=gcra
 check "config shows the byte rate, its 64 KiB default burst and the algorithm" sh -c '
 	c=/proc/net/nf_ratelimit/config

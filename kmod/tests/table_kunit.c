@@ -14,6 +14,7 @@
 #include <linux/icmpv6.h>
 #include <linux/delay.h>
 #include <linux/log2.h>
+#include <linux/sched.h>
 #include <kunit/resource.h>
 
 #include "../nf_ratelimit.h"
@@ -69,15 +70,14 @@ static void table_res_free(struct kunit_resource *res)
 }
 
 /*
- * A table that is destroyed when the test ends, even by a failed assert,
- * starting with @rules (or, when NULL, one limit rule per family at @n/s
- * with @burst, per address for IPv4 and per /64 for IPv6).
+ * A table of @cfg that is destroyed when the test ends, even by a failed
+ * assert, starting with @rules (or, when NULL, one limit rule per family at
+ * @n/s with @burst, per address for IPv4 and per /64 for IPv6).
  */
-static struct rl_table *new_table_rules(struct kunit *test,
-					const struct rl_rule *rules, u32 nrules,
-					u64 n, u64 burst, u32 max_entries,
-					enum nf_rl_full_policy policy,
-					bool dry_run)
+static struct rl_table *new_table_cfg(struct kunit *test,
+				      const struct rl_rule *rules, u32 nrules,
+				      u64 n, u64 burst,
+				      const struct rl_table_cfg *cfg)
 {
 	struct rl_rule defaults[2];
 	struct table_ctx *ctx;
@@ -85,15 +85,7 @@ static struct rl_table *new_table_rules(struct kunit *test,
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	ctx->cfg = (struct rl_table_cfg) {
-		/* As the module derives it: a bucket per entry. */
-		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
-		.limits = {
-			.max_entries = max_entries,
-			.full_policy = policy,
-			.dry_run = dry_run,
-		},
-	};
+	ctx->cfg = *cfg;
 	if (!rules) {
 		defaults[0] = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, n, burst);
 		defaults[1] = limit_rule(test, NFPROTO_IPV6, 0, 0, 64, n, burst);
@@ -104,6 +96,26 @@ static struct rl_table *new_table_rules(struct kunit *test,
 	t = kunit_alloc_resource(test, table_res_init, table_res_free, GFP_KERNEL, ctx);
 	KUNIT_ASSERT_NOT_NULL(test, t);
 	return t;
+}
+
+/* new_table_cfg() with the settings of the module's parameters. */
+static struct rl_table *new_table_rules(struct kunit *test,
+					const struct rl_rule *rules, u32 nrules,
+					u64 n, u64 burst, u32 max_entries,
+					enum nf_rl_full_policy policy,
+					bool dry_run)
+{
+	struct rl_table_cfg cfg = {
+		/* As the module derives it: a bucket per entry. */
+		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
+		.limits = {
+			.max_entries = max_entries,
+			.full_policy = policy,
+			.dry_run = dry_run,
+		},
+	};
+
+	return new_table_cfg(test, rules, nrules, n, burst, &cfg);
 }
 
 static struct rl_table *new_table(struct kunit *test, u64 n, u64 burst,
@@ -411,6 +423,116 @@ static void gc_makes_room_for_new_sources(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 2);
 	KUNIT_EXPECT_TRUE(test, charge(t, &k, T0 + 2 * SEC));
 	KUNIT_EXPECT_TRUE(test, present(t, &k));
+}
+
+/* A table with prealloc, full policy drop, rules at 10/s with a burst of 10. */
+static struct rl_table *new_prealloc_table(struct kunit *test, u32 max_entries)
+{
+	struct rl_table_cfg cfg = {
+		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
+		.prealloc = true,
+		.limits = {
+			.max_entries = max_entries,
+			.full_policy = NF_RL_FULL_DROP,
+		},
+	};
+
+	return new_table_cfg(test, NULL, 0, 10, 10, &cfg);
+}
+
+/* Sets max_entries as netlink does: room reserved, then the limits. */
+static int set_max_entries(struct rl_table *t, u32 max_entries)
+{
+	struct rl_limits lim;
+	int err;
+
+	mutex_lock(&t->lock);
+	rl_table_read_limits(t, &lim);
+	lim.max_entries = max_entries;
+	err = rl_table_reserve(t, max_entries);
+	if (!err)
+		rl_table_set_limits(t, &lim);
+	mutex_unlock(&t->lock);
+	return err;
+}
+
+/* A first packet from each of @n sources from @base on; how many passed. */
+static unsigned int new_sources(struct rl_table *t, u32 base, unsigned int n,
+				u64 now)
+{
+	unsigned int i, passed = 0;
+	struct rl_key k;
+
+	for (i = 0; i < n; i++) {
+		v4key(&k, base + i);
+		passed += charge(t, &k, now);
+	}
+	return passed;
+}
+
+static void prealloc_holds_max_entries_and_reuses_freed_ones(struct kunit *test)
+{
+	struct rl_table *t = new_prealloc_table(test, 64);
+	struct rl_stats st;
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 64);
+	KUNIT_EXPECT_EQ(test, new_sources(t, 0x0d000000, 65, T0), 64);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, 64);
+	KUNIT_EXPECT_EQ(test, st.table_full, 1);
+	KUNIT_EXPECT_EQ(test, st.alloc_failed, 0);
+	/* Freed entries go back to the pools, not to the slab. */
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 64);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 64);
+	KUNIT_EXPECT_EQ(test, new_sources(t, 0x0e000000, 64, T0 + 2 * SEC), 64);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, 64);
+	KUNIT_EXPECT_EQ(test, st.alloc_failed, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 64);
+}
+
+/*
+ * The pools fill CPU by CPU, 64 entries at a time: all 64 of this table's
+ * are in the first CPU's, and a source on another CPU takes from it.
+ */
+static void prealloc_sources_on_any_cpu_find_an_entry(struct kunit *test)
+{
+	int cpu = cpumask_last(cpu_online_mask);
+	struct rl_table *t;
+	struct rl_stats st;
+
+	if (cpu == cpumask_first(cpu_possible_mask))
+		kunit_skip(test, "one CPU online: no other CPU's pool to take from");
+	t = new_prealloc_table(test, 64);
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
+	KUNIT_EXPECT_EQ(test, new_sources(t, 0x0d000000, 64, T0), 64);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.entries, 64);
+	KUNIT_EXPECT_EQ(test, st.alloc_failed, 0);
+}
+
+static void prealloc_follows_max_entries(struct kunit *test)
+{
+	struct rl_table *t = new_prealloc_table(test, 16);
+	struct rl_stats st;
+
+	KUNIT_ASSERT_EQ(test, set_max_entries(t, 48), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 48);
+	KUNIT_EXPECT_EQ(test, new_sources(t, 0x0d000000, 49, T0), 48);
+	/* Lowered below what is in use: nothing to give back yet... */
+	KUNIT_ASSERT_EQ(test, set_max_entries(t, 8), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 48);
+	/* ...until GC frees the entries. */
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 48);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 8);
+	KUNIT_EXPECT_EQ(test, new_sources(t, 0x0e000000, 9, T0 + 2 * SEC), 8);
+	/* Lowered with entries pooled: they go at once. */
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 4 * SEC), 8);
+	KUNIT_ASSERT_EQ(test, set_max_entries(t, 2), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->owned), 2);
+	rl_table_read_stats(t, &st);
+	KUNIT_EXPECT_EQ(test, st.alloc_failed, 0);
 }
 
 /* Enough entries that GC has to stop and reschedule mid-walk. */
@@ -981,6 +1103,9 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(gc_frees_idle_and_keeps_active),
 	KUNIT_CASE(gc_makes_room_for_new_sources),
 	KUNIT_CASE(gc_walks_a_large_table),
+	KUNIT_CASE(prealloc_holds_max_entries_and_reuses_freed_ones),
+	KUNIT_CASE(prealloc_sources_on_any_cpu_find_an_entry),
+	KUNIT_CASE(prealloc_follows_max_entries),
 	KUNIT_CASE_PARAM(most_specific_rule_decides, precedence_gen_params),
 	KUNIT_CASE(rate_change_keeps_bucket_level),
 	KUNIT_CASE(limited_and_released_are_notified),
