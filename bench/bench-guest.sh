@@ -75,6 +75,9 @@ NFT
 	nf_ratelimit)
 		insmod $LIB/nf_ratelimit.ko rate=$RATE/second burst=$BURST \
 			max_entries=$CAPACITY $NF_RL_PARAMS ;;
+	nf_ratelimit-prealloc)
+		insmod $LIB/nf_ratelimit.ko rate=$RATE/second burst=$BURST \
+			max_entries=$CAPACITY prealloc=1 $NF_RL_PARAMS ;;
 	xt_hashlimit)
 		$DUT $IPT -t raw -A PREROUTING -m hashlimit \
 			--hashlimit-above $RATE/second --hashlimit-burst $BURST \
@@ -98,14 +101,14 @@ NFT
 teardown() {	# teardown VARIANT
 	case $1 in
 	counter|nft-meter) $DUT nft delete table ip bench ;;
-	nf_ratelimit) rmmod nf_ratelimit ;;
+	nf_ratelimit*) rmmod nf_ratelimit ;;
 	xt_hashlimit) $DUT $IPT -t raw -F PREROUTING ;;
 	esac
 }
 
 seen() {	# seen VARIANT: packets the variant counted
 	case $1 in
-	nf_ratelimit)
+	nf_ratelimit*)
 		$DUT awk '$1 == "passed" || $1 == "dropped" { s += $2 } END { print s }' \
 			/proc/net/nf_ratelimit/stats ;;
 	counter)

@@ -16,7 +16,10 @@ import statistics
 import subprocess
 import sys
 
-VARIANTS = ["counter", "nf_ratelimit", "xt_hashlimit", "nft-meter"]
+VARIANTS = ["counter", "nf_ratelimit", "nf_ratelimit-prealloc", "xt_hashlimit",
+            "nft-meter"]
+OURS = ["nf_ratelimit", "nf_ratelimit-prealloc"]
+THEIRS = ["xt_hashlimit", "nft-meter"]
 
 
 def load(build):
@@ -57,9 +60,12 @@ def main():
 
     # Instructions: under -icount shift=0 a guest ns is one instruction.
     ic = [r for r in rows if r["run"] == "icount"]
-    cells = {}
+    runs = {}
     for r in ic:
-        cells[(r["sources"], r["order"], r["variant"])] = per_packet_ns(r)
+        runs.setdefault((r["sources"], r["order"], r["variant"]), []).append(
+            per_packet_ns(r))
+    # Repeats (REPEAT in bench.conf), if any: their median.
+    cells = {k: statistics.median(v) for k, v in runs.items()}
     points = sorted({(s, o) for (s, o, _) in cells})
     extra = {}
     for (s, o) in points:
@@ -79,7 +85,8 @@ def main():
               "no hook; each variant's figure is its cost on top of that. "
               "Every variant passes every packet while it can track its "
               "source. *x ours* is the variant's extra cost divided by "
-              "nf_ratelimit's. Every table holds %d sources: in rows marked "
+              "nf_ratelimit's, *x prealloc* by nf_ratelimit's with "
+              "`prealloc=1` (its entries allocated at load). Every table holds %d sources: in rows marked "
               "*full*, most packets come from sources none of them can "
               "track, and each does what it does then: nf_ratelimit charges "
               "its per-CPU overflow state (`full_policy=shared`, which "
@@ -87,19 +94,20 @@ def main():
               "passing them on to routing, hence its lower or even negative "
               "figure), the nft meter's update fails and the rule does not "
               "match (they pass unmetered).\n" % capacity)
-    md.append("| sources | order | floor | " +
-              " | ".join(VARIANTS) + " | xt_hashlimit x ours | nft-meter x ours |")
+    ratios = [(u, v) for u in OURS for v in THEIRS]
+    md.append("| sources | order | floor | " + " | ".join(VARIANTS) + " | " +
+              " | ".join("%s x %s" % (v, "ours" if u == OURS[0] else "prealloc")
+                         for (u, v) in ratios) + " |")
     md.append("| ---: | --- | ---: | " + " | ".join("---:" for _ in VARIANTS) +
-              " | ---: | ---: |")
+              " | " + " | ".join("---:" for _ in ratios) + " |")
     for (s, o) in points:
-        ours = extra.get((s, o, "nf_ratelimit"))
         full = " (full)" if capacity and s > capacity else ""
         line = "| %d%s | %s | %.0f |" % (s, full, o, cells.get((s, o, "floor"), 0))
         for v in VARIANTS:
             e = extra.get((s, o, v))
             line += " %s |" % ("%.0f" % e if e is not None else "-")
-        for v in ("xt_hashlimit", "nft-meter"):
-            e = extra.get((s, o, v))
+        for (u, v) in ratios:
+            ours, e = extra.get((s, o, u)), extra.get((s, o, v))
             line += " %s |" % ("%.2f" % (e / ours) if e and ours else "-")
         md.append(line)
     md.append("")
@@ -169,7 +177,8 @@ def main():
                   "where selector rules exist. *source*: the source rule "
                   "0.0.0.0/0 alone (what every packet cost before selectors, "
                   "no parse). *source6*: the same for IPv6 sources under "
-                  "::/0, each its own /128 entry. *ssh*: README's recipe 1 (`proto tcp dport 22 "
+                  "::/0, each its own /128 entry. *prealloc*: *source* in a "
+                  "table with `prealloc=1`. *ssh*: README's recipe 1 (`proto tcp dport 22 "
                   "syn`) besides it, a SYN to 22: one parse, two charges (its "
                   "SSH entry, its source entry). *web*: recipe 4 (`proto tcp "
                   "dport 80,443 syn`), a SYN to 443: the same. *other*: both "
@@ -178,7 +187,7 @@ def main():
         md.append("| rules and packet | hot instructions | cold instructions | cold x source |")
         md.append("| --- | ---: | ---: | ---: |")
         base = rec.get("source", {}).get("cold")
-        for r in ("source", "source6", "ssh", "web", "other"):
+        for r in ("source", "source6", "prealloc", "ssh", "web", "other"):
             if r in rec:
                 cold = rec[r].get("cold")
                 md.append("| %s | %s | %s | %s |" % (

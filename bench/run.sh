@@ -5,7 +5,8 @@
 # xt_hashlimit (iptables-legacy), an nft meter, an nft counter and nothing
 # ("floor") on the same traffic (bench/bench-guest.sh), then write
 # bench/results/ (bench/report.py).  For the edit loop, BENCH_VARIANTS,
-# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep, BENCH_NO_ICOUNT=1
+# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep (BENCH_REPEAT
+# repeats it, the report taking medians), BENCH_NO_ICOUNT=1
 # and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
 # sets the microbenchmark's table sizes, BENCH_RECIPES its recipes under
 # -icount (BENCH_RECIPE_SOURCES their sources), BENCH_MODULE_DIR=DIR takes
@@ -63,12 +64,12 @@ NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
 
 # 1. Instructions: one vCPU, guest time counted in instructions, every
 #    variant over the sweep of sources, both orders.
-[ -n "${BENCH_NO_ICOUNT:-}" ] || bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit xt_hashlimit nft-meter}\"
+[ -n "${BENCH_NO_ICOUNT:-}" ] || bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit nf_ratelimit-prealloc xt_hashlimit nft-meter}\"
 SOURCES=\"${BENCH_SOURCES:-1 1024 65536 262144 1048576}\"
 ORDERS=\"random sequential\"
 COUNT=${BENCH_COUNT:-200000}
 THREADS=1
-REPEAT=1
+REPEAT=${BENCH_REPEAT:-1}
 $common" -I
 
 # 1b. Selectors: the in-kernel decision under recipes 1 and 4, one vCPU
@@ -81,7 +82,7 @@ COUNT=0
 THREADS=1
 REPEAT=1
 $common
-KBENCH_RECIPES=\"${BENCH_RECIPES:-source source6 ssh web other}\"
+KBENCH_RECIPES=\"${BENCH_RECIPES:-source source6 prealloc ssh web other}\"
 KBENCH_RECIPE_SOURCES=$BENCH_RECIPE_SOURCES
 KBENCH_DECISIONS=262144" -I
 

@@ -27,6 +27,8 @@
  *   source  none: the source rule alone, nothing parsed (the default)
  *   source6 the same for IPv6 sources (2001:db8::/96 plus a number, each
  *           its own entry under ::/0), for the IPv6 / IPv4 ratio
+ *   prealloc the source rule alone, in a table with prealloc: new
+ *           sources take their entries from its pools
  *   ssh     README's recipe 1, proto tcp dport 22 syn; a SYN to 22: parsed,
  *           then charged twice (its SSH entry and its source entry)
  *   web     recipe 4, proto tcp dport 80,443 syn; a SYN to 443, the same
@@ -66,7 +68,7 @@ MODULE_PARM_DESC(decisions, "Decisions per measurement (default 1M)");
 
 static char *recipe = "source";
 module_param(recipe, charp, 0444);
-MODULE_PARM_DESC(recipe, "source, ssh, web or other (default source)");
+MODULE_PARM_DESC(recipe, "source, source6, prealloc, ssh, web or other (default source)");
 
 static struct rl_table table;
 static struct rl_key *keys;
@@ -262,7 +264,8 @@ static int recipe_rules(struct rl_rule *r, const struct rl_rule *source)
 	}
 	if (n && !skb)
 		return -ENOMEM;
-	if (!n && strcmp(recipe, "source") && strcmp(recipe, "source6"))
+	if (!n && strcmp(recipe, "source") && strcmp(recipe, "source6") &&
+	    strcmp(recipe, "prealloc"))
 		return -EINVAL;
 	return n;
 }
@@ -294,6 +297,7 @@ static int __init bench_init(void)
 		return -EINVAL;
 	/* A bucket per entry, as the module sizes its tables by default. */
 	cfg.buckets = roundup_pow_of_two(cfg.limits.max_entries);
+	cfg.prealloc = !strcmp(recipe, "prealloc");
 	/* Then as many again, which the full table turns away. */
 	keys = kvcalloc(2 * sources, sizeof(*keys), GFP_KERNEL);
 	order = kvcalloc(sources, sizeof(*order), GFP_KERNEL);
@@ -330,7 +334,7 @@ static int __init bench_init(void)
 	n = recipe_rules(&rules[1], &rules[0]);
 	if (n < 0) {
 		err = n;
-		msg = "recipe must be source, source6, ssh, web or other";
+		msg = "recipe must be source, source6, prealloc, ssh, web or other";
 		goto free_arrays;
 	}
 	rs = rl_rules_build(rules, 1 + n, &msg);
