@@ -853,13 +853,16 @@ static bool entry_remove(struct rl_table *t, struct rl_entry *e)
 /*
  * Frees unlinked entries, linked by free_next, once a grace period has
  * passed: one wait for a whole GC pass or flush, where a call_rcu() per
- * entry could not tell the pool of the table it came from.  They count
+ * entry could not tell the pool of the table it came from; then one
+ * kmem_cache_free_bulk() per 64, or one pool insertion for them all.  They count
  * against max_entries until then, so that with prealloc a table that is not
  * full always has an entry in its pools.
  */
 static void entries_reclaim(struct rl_table *t, struct rl_entry *list)
 {
-	struct rl_entry *e;
+	struct rl_entry *e, *keep = NULL, *keep_last = NULL;
+	void *objs[RL_POOL_FILL];
+	unsigned int n = 0, nfree = 0;
 
 	if (!list)
 		return;
@@ -867,9 +870,28 @@ static void entries_reclaim(struct rl_table *t, struct rl_entry *list)
 	while (list) {
 		e = list;
 		list = e->free_next;
-		atomic_dec(&t->nentries);
-		entry_free(t, e);
+		n++;
+		if (t->pool && !owned_surplus_dec(t)) {
+			/* Kept: back to a pool, all in one go below. */
+			e->free_next = keep;
+			keep = e;
+			keep_last = keep_last ?: e;
+			continue;
+		}
+		objs[nfree++] = e;
+		if (nfree == ARRAY_SIZE(objs)) {
+			kmem_cache_free_bulk(entry_cache, nfree, objs);
+			nfree = 0;
+		}
 	}
+	if (nfree)
+		kmem_cache_free_bulk(entry_cache, nfree, objs);
+	if (keep) {
+		local_bh_disable();
+		pool_add(this_cpu_ptr(t->pool), keep, keep_last);
+		local_bh_enable();
+	}
+	atomic_sub(n, &t->nentries);
 }
 
 /*
