@@ -80,10 +80,12 @@ const struct rl_rule *rl_rules_find(const struct rl_ruleset *rs,
 /**
  * rl_rules_match_source() - rl_rules_match() for a packet's source
  * @rs: rule set, under RCU or owned
- * @src: a source as a full-length key, of no selector
+ * @src: a source key of no selector: a packet's, full-length, or an
+ *	 entry's, masked to its rule's aggregation prefix
  *
- * The packet path's entry: where a /0 rule is the family's only source rule,
- * as in the default configuration, that pointer is the answer, with no call.
+ * The packet path's entry, and GC's: where a /0 rule is the family's only
+ * source rule, as in the default configuration, that pointer is the answer,
+ * with no call.
  *
  * Context: any.
  * Return: the rule, or NULL if none covers @src.

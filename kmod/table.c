@@ -759,9 +759,16 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_charge_at);
 /* The limit rule an entry is charged under now, or NULL. */
 static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
 {
+	const struct rl_ruleset *rs = rcu_dereference(t->rules);
 	const struct rl_rule *rule;
 
-	rule = rl_rules_match(rcu_dereference(t->rules), &e->key);
+	/*
+	 * A source rule's entry, masked or not, as the packet path finds its
+	 * rule: with a /0 rule its family's only source rule, that pointer
+	 * (GC asks this of every idle entry).
+	 */
+	rule = e->key.sel ? rl_rules_match(rs, &e->key) :
+			    rl_rules_match_source(rs, &e->key);
 	return rule && rule->action == NF_RL_ACTION_LIMIT ? rule : NULL;
 }
 
@@ -830,13 +837,15 @@ static void entry_release(struct rl_table *t, struct rl_entry *e)
 }
 
 /*
- * Unlinks @e; false if already gone (GC, a flush or a delete got there
- * first).  Its link stays for walks under RCU that stand on it; its pprev,
- * cleared, says it is unlinked.  The caller hands it to entries_reclaim().
+ * Unlinks @e, found in bucket @b; false if already gone (GC, a flush or a
+ * delete got there first).  Its link stays for walks under RCU that stand
+ * on it; its pprev, cleared, says it is unlinked.  The caller hands it to
+ * entries_reclaim().  A walk knows the bucket, so GC does not hash each key
+ * again (65,536 keyed hashes for each pass that empties a full table).
  */
-static bool entry_remove(struct rl_table *t, struct rl_entry *e)
+static bool entry_remove(struct rl_table *t, struct rl_entry *e, u32 b)
 {
-	spinlock_t *lock = bucket_lock(t, key_hash(t, &e->key));
+	spinlock_t *lock = bucket_lock(t, b);	/* same low bits as the hash */
 	bool linked;
 
 	spin_lock_bh(lock);
@@ -854,9 +863,9 @@ static bool entry_remove(struct rl_table *t, struct rl_entry *e)
  * Frees unlinked entries, linked by free_next, once a grace period has
  * passed: one wait for a whole GC pass or flush, where a call_rcu() per
  * entry could not tell the pool of the table it came from; then one
- * kmem_cache_free_bulk() per 64, or one pool insertion for them all.  They count
- * against max_entries until then, so that with prealloc a table that is not
- * full always has an entry in its pools.
+ * kmem_cache_free_bulk() per 64, or one pool insertion for them all.  They
+ * count against max_entries until then, so that with prealloc a table that
+ * is not full always has an entry in its pools.
  */
 static void entries_reclaim(struct rl_table *t, struct rl_entry *list)
 {
@@ -914,7 +923,7 @@ static unsigned int remove_entries(struct rl_table *t, u64 now, bool all)
 		hlist_nulls_for_each_entry_rcu(e, n, &t->buckets[b], node) {
 			if (!all && !entry_idle(t, e, now))
 				continue;
-			if (!entry_remove(t, e))
+			if (!entry_remove(t, e, b))
 				continue;
 			if (all)
 				entry_release(t, e);
@@ -1010,7 +1019,7 @@ int rl_table_remove(struct rl_table *t, const struct rl_key *key)
 
 	rcu_read_lock();
 	e = rl_table_lookup(t, key);
-	if (e && entry_remove(t, e)) {
+	if (e && entry_remove(t, e, key_hash(t, key) & t->mask)) {
 		entry_release(t, e);
 		e->free_next = NULL;
 		err = 0;
