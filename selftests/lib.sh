@@ -238,6 +238,49 @@ slab_field() {	# slab_field objsize|objperslab
 		$1 == "rl_entry" { print $c[f] }' /proc/slabinfo
 }
 
+# Fault injection (debugfs failslab and fail_page_alloc), which only the
+# debug kernel has.
+FI=/sys/kernel/debug
+fi_available() {
+	[ -d $FI/failslab ] && [ -d $FI/fail_page_alloc ] &&
+		[ -e $FI/failslab/require-start ]
+}
+
+# inject PERCENT: fail that share of the module's slab and page allocations.
+inject() {
+	for f in failslab fail_page_alloc; do
+		echo "$1" >$FI/$f/probability
+	done
+}
+
+# The failures to inject: any allocation, sleeping or not, of any order,
+# whose call stack passes through the module: from the start of its text to
+# the top of the address space (the module area lies above the kernel's
+# text, and no module is loaded after this one).
+setup_injection() {
+	start=$(cat /sys/module/nf_ratelimit/sections/.text)
+	case $start in 0x0*|"") return 1 ;; esac
+	for f in failslab fail_page_alloc; do
+		d=$FI/$f
+		echo 0 >$d/probability
+		echo 1 >$d/interval
+		echo 1000000000 >$d/times
+		echo 0 >$d/space
+		echo 0 >$d/verbose
+		echo N >$d/task-filter
+		echo N >$d/ignore-gfp-wait
+		echo 32 >$d/stacktrace-depth
+		echo "$start" >$d/require-start
+		echo 0xffffffffffffffff >$d/require-end
+	done
+	echo N >$FI/fail_page_alloc/ignore-gfp-highmem
+	echo 0 >$FI/fail_page_alloc/min-order
+}
+
+injected() {	# failures injected so far, both kinds
+	echo $(( 2000000000 - $(cat $FI/failslab/times) - $(cat $FI/fail_page_alloc/times) ))
+}
+
 # spoof_flood SECS SOURCES: two unpaced senders (one per vCPU), SOURCES/2
 # addresses each from 198.18.0.1 and 198.19.0.1, to UDP port 9001 where
 # nothing listens (so that rl_sink on 9000 hears only the other senders).

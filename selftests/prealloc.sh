@@ -9,7 +9,8 @@
 # the rest away and never fails an allocation.  Raising max_entries
 # allocates the difference at once and lowering it gives back what the
 # pools hold; the table then holds exactly the new number.  Leaks on any of
-# these paths are the debug kernel's kmemleak scan's to find.
+# these paths are the debug kernel's kmemleak scan's to find, and there a
+# raise that fault injection makes fail is refused whole.
 # (Topology: lib.sh; rlctl runs in rl-dst.)
 
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +20,8 @@ MAX=256
 
 require
 [ -x "$BIN/rlctl" ] || ktap_skip_all "rlctl not built"
-trap cleanup EXIT
-ktap_header 13
+trap 'fi_available && inject 0; cleanup' EXIT
+ktap_header 16
 
 # Objects of the rl_entry cache in use (all of them: the slab counts a
 # CPU's current slab as in use).
@@ -64,4 +65,33 @@ rl flush
 check "lowering it gives entries back" rl set max-entries $((MAX / 2))
 fill "$TMP/d" 198.21.0.1
 check "... and the table holds the new number" [ "$(rl_stat entries)" = $((MAX / 2)) ]
+
+# A raise whose entries cannot all be allocated (every second of the
+# module's allocations failing: the pools' fill fails in its first or
+# second batch) is refused whole: max_entries and the table stay as they
+# were.  Fault injection exists on the debug kernel only.
+refused_for_memory() {
+	[ "$rc" -ne 0 ] && grep -q "cannot preallocate" "$TMP/err"
+}
+if fi_available && setup_injection; then
+	for f in failslab fail_page_alloc; do
+		echo 2 >$FI/$f/interval
+	done
+	inject 100
+	rl set max-entries $((2 * MAX)) 2>"$TMP/err"
+	rc=$?
+	inject 0
+	diag "raise under injection: rc $rc, $(cat "$TMP/err")"
+	check "a raise that cannot be preallocated is refused" refused_for_memory
+	check "... and max_entries stays" ip netns exec $DST grep -qx \
+		"max_entries $((MAX / 2))" /proc/net/nf_ratelimit/config
+	rl flush
+	fill "$TMP/e" 198.22.0.1
+	check "... and the table holds what it held" [ "$(rl_stat entries)" = $((MAX / 2)) ]
+else
+	for p in "a raise that cannot be preallocated is refused" \
+		 "... and max_entries stays" "... and the table holds what it held"; do
+		ktap_skip "$p" "no fault injection on this kernel"
+	done
+fi
 ktap_finish

@@ -19,14 +19,12 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FI=/sys/kernel/debug
 SOURCES=1000
 ROUNDS=100
 
 require
 [ -x "$BIN/rlctl" ] || ktap_skip_all "rlctl not built"
-if [ ! -d $FI/failslab ] || [ ! -d $FI/fail_page_alloc ] ||
-   [ ! -e $FI/failslab/require-start ]; then
+if ! fi_available; then
 	# Only the debug kernel is built with fault injection.
 	[ -n "$NF_RL_DEBUG_KERNEL" ] && ktap_skip_all "the debug kernel lacks failslab, fail_page_alloc or their stack filter"
 	echo "1..0 # SKIP this kernel has no failslab, fail_page_alloc or stack filter"
@@ -34,41 +32,6 @@ if [ ! -d $FI/failslab ] || [ ! -d $FI/fail_page_alloc ] ||
 fi
 trap 'inject 0; cleanup' EXIT
 ktap_header 11
-
-# inject PERCENT: fail that share of the module's slab and page allocations.
-inject() {
-	for f in failslab fail_page_alloc; do
-		echo "$1" >$FI/$f/probability
-	done
-}
-
-# The failures to inject: any allocation, sleeping or not, of any order,
-# whose call stack passes through the module: from the start of its text to
-# the top of the address space (the module area lies above the kernel's
-# text, and no module is loaded after this one).
-setup_injection() {
-	start=$(cat /sys/module/nf_ratelimit/sections/.text)
-	case $start in 0x0*|"") return 1 ;; esac
-	for f in failslab fail_page_alloc; do
-		d=$FI/$f
-		echo 0 >$d/probability
-		echo 1 >$d/interval
-		echo 1000000000 >$d/times
-		echo 0 >$d/space
-		echo 0 >$d/verbose
-		echo N >$d/task-filter
-		echo N >$d/ignore-gfp-wait
-		echo 32 >$d/stacktrace-depth
-		echo "$start" >$d/require-start
-		echo 0xffffffffffffffff >$d/require-end
-	done
-	echo N >$FI/fail_page_alloc/ignore-gfp-highmem
-	echo 0 >$FI/fail_page_alloc/min-order
-}
-
-injected() {	# failures injected so far, both kinds
-	echo $(( 2000000000 - $(cat $FI/failslab/times) - $(cat $FI/fail_page_alloc/times) ))
-}
 
 load rate=1/minute burst=10 max_entries=$((2 * SOURCES)) full_policy=accept || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
