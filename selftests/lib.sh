@@ -240,16 +240,16 @@ slab_field() {	# slab_field objsize|objperslab
 
 # Fault injection (debugfs failslab and fail_page_alloc), which only the
 # debug kernel has.
-FI=/sys/kernel/debug
+FAULTS=/sys/kernel/debug
 fi_available() {
-	[ -d $FI/failslab ] && [ -d $FI/fail_page_alloc ] &&
-		[ -e $FI/failslab/require-start ]
+	[ -d $FAULTS/failslab ] && [ -d $FAULTS/fail_page_alloc ] &&
+		[ -e $FAULTS/failslab/require-start ]
 }
 
 # inject PERCENT: fail that share of the module's slab and page allocations.
 inject() {
 	for f in failslab fail_page_alloc; do
-		echo "$1" >$FI/$f/probability
+		echo "$1" >$FAULTS/$f/probability
 	done
 }
 
@@ -261,7 +261,7 @@ setup_injection() {
 	start=$(cat /sys/module/nf_ratelimit/sections/.text)
 	case $start in 0x0*|"") return 1 ;; esac
 	for f in failslab fail_page_alloc; do
-		d=$FI/$f
+		d=$FAULTS/$f
 		echo 0 >$d/probability
 		echo 1 >$d/interval
 		echo 1000000000 >$d/times
@@ -273,12 +273,12 @@ setup_injection() {
 		echo "$start" >$d/require-start
 		echo 0xffffffffffffffff >$d/require-end
 	done
-	echo N >$FI/fail_page_alloc/ignore-gfp-highmem
-	echo 0 >$FI/fail_page_alloc/min-order
+	echo N >$FAULTS/fail_page_alloc/ignore-gfp-highmem
+	echo 0 >$FAULTS/fail_page_alloc/min-order
 }
 
 injected() {	# failures injected so far, both kinds
-	echo $(( 2000000000 - $(cat $FI/failslab/times) - $(cat $FI/fail_page_alloc/times) ))
+	echo $(( 2000000000 - $(cat $FAULTS/failslab/times) - $(cat $FAULTS/fail_page_alloc/times) ))
 }
 
 # spoof_flood SECS SOURCES: two unpaced senders (one per vCPU), SOURCES/2

@@ -75,7 +75,7 @@ refused_for_memory() {
 }
 if fi_available && setup_injection; then
 	for f in failslab fail_page_alloc; do
-		echo 2 >$FI/$f/interval
+		echo 2 >$FAULTS/$f/interval
 	done
 	inject 100
 	rl set max-entries $((2 * MAX)) 2>"$TMP/err"
