@@ -19,10 +19,10 @@
 /*
  * A source's state, 120 bytes on x86_64 without lock debugging, from a cache
  * that aligns it to a cache line: 128 with the free pointer SLUB keeps after
- * it.  The first line holds all that a packet
- * reads to find its entry and decide (the key and chain link, which a walk
- * reads of every entry it passes, the lock and the algorithm's state); the
- * second, what it counts, and what only removal and GC touch.
+ * it.  The first line holds all that a packet reads to find its entry and
+ * decide (the key and chain link, which a walk reads of every entry it
+ * passes, the lock and the algorithm's state); the second, what it counts,
+ * and what only removal and GC touch.
  */
 struct rl_entry {
 	struct rl_key key;
