@@ -89,11 +89,11 @@ static struct rl_entry *stash_get(void)
  * from its CPU's pool with no trip into the slab allocator (make bench's
  * microbenchmark: a new source's decision 654 -> 399 instructions, a known
  * one's 270; the slab's own work, the zeroing of its new pages above all,
- * was the difference),
- * and a flood of new sources can never meet an allocation failure.  A CPU
- * whose pool is empty takes a batch from another's.  Freed entries go back
- * to the pool of the CPU that frees them.  The price is max_entries * 128
- * bytes per namespace from its creation, used or not.
+ * was the difference), and a flood of new sources can never meet an
+ * allocation failure.  A CPU whose pool is empty takes a batch from
+ * another's.  Freed entries go back to the pool of the CPU that frees them.
+ * The price is max_entries * 128 bytes per namespace from its creation,
+ * used or not.
  */
 enum { RL_POOL_BATCH = 32, RL_POOL_FILL = 64 };
 
@@ -148,10 +148,21 @@ static struct rl_entry *pool_get(struct rl_table *t)
 	return NULL;
 }
 
-static void pool_put(struct rl_table *t, struct rl_entry *e)
+/* pool_add() from process context too. */
+static void pool_add_bh(struct rl_pool *p, struct rl_entry *first,
+			struct rl_entry *last)
 {
 	local_bh_disable();
-	pool_add(this_cpu_ptr(t->pool), e, e);
+	pool_add(p, first, last);
+	local_bh_enable();
+}
+
+/* Puts the entries @first to @last into this CPU's pool, from any context. */
+static void pool_put(struct rl_table *t, struct rl_entry *first,
+		     struct rl_entry *last)
+{
+	local_bh_disable();
+	pool_add(this_cpu_ptr(t->pool), first, last);
 	local_bh_enable();
 }
 
@@ -167,7 +178,6 @@ static int pool_fill(struct rl_table *t, u32 n)
 
 	while (n) {
 		unsigned int got, i;
-		struct rl_pool *p;
 
 		got = kmem_cache_alloc_bulk(entry_cache,
 					    GFP_KERNEL_ACCOUNT | __GFP_NOWARN |
@@ -180,10 +190,7 @@ static int pool_fill(struct rl_table *t, u32 n)
 		cpu = cpumask_next(cpu, cpu_possible_mask);
 		if (cpu >= nr_cpu_ids)
 			cpu = cpumask_first(cpu_possible_mask);
-		p = per_cpu_ptr(t->pool, cpu);
-		local_bh_disable();
-		pool_add(p, objs[0], objs[got - 1]);
-		local_bh_enable();
+		pool_add_bh(per_cpu_ptr(t->pool, cpu), objs[0], objs[got - 1]);
 		atomic_add(got, &t->owned);
 		n -= got;
 		cond_resched();
@@ -224,9 +231,7 @@ static void pool_trim(struct rl_table *t)
 				e = first;
 				if (!owned_surplus_dec(t)) {
 					/* Enough freed: e to last go back. */
-					local_bh_disable();
-					pool_add(p, e, last);
-					local_bh_enable();
+					pool_add_bh(p, e, last);
 					return;
 				}
 				first = e->free_next;
@@ -251,7 +256,7 @@ static struct rl_entry *entry_alloc(struct rl_table *t)
 static void entry_free(struct rl_table *t, struct rl_entry *e)
 {
 	if (t->pool && !owned_surplus_dec(t))
-		pool_put(t, e);
+		pool_put(t, e, e);
 	else
 		kmem_cache_free(entry_cache, e);
 }
@@ -896,11 +901,8 @@ static void entries_reclaim(struct rl_table *t, struct rl_entry *list)
 	}
 	if (nfree)
 		kmem_cache_free_bulk(entry_cache, nfree, objs);
-	if (keep) {
-		local_bh_disable();
-		pool_add(this_cpu_ptr(t->pool), keep, keep_last);
-		local_bh_enable();
-	}
+	if (keep)
+		pool_put(t, keep, keep_last);
 	atomic_sub(n, &t->nentries);
 }
 
