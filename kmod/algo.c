@@ -40,6 +40,26 @@ int rl_algo_lookup(const char *name)
 EXPORT_SYMBOL_IF_KUNIT(rl_algo_lookup);
 
 /**
+ * rl_algo_check() - whether an algorithm can meter a rate
+ * @algo: a valid enum nf_rl_algo value
+ * @r: the rate, from rl_algo_rate_init()
+ * @errmsg: set to a human-readable reason on failure
+ *
+ * Return: 0, or -ERANGE for a burst the algorithm's state cannot count.
+ */
+int rl_algo_check(enum nf_rl_algo algo, const struct rl_rate *r,
+		  const char **errmsg)
+{
+	if (r->n && r->burst > rl_algo_get(algo)->max_burst) {
+		/* Only the sliding window has a limit (swin.c). */
+		*errmsg = "sliding-window burst must be at most 4294967295";
+		return -ERANGE;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(rl_algo_check);
+
+/**
  * rl_algo_rate_init() - rl_bucket_rate_init() for a rate in @unit
  * @r: rate to fill in
  * @n: units per @period_ns

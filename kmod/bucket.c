@@ -228,4 +228,5 @@ const struct rl_algo_ops rl_algo_token_bucket = {
 	.charge = tb_charge,
 	.peek = tb_peek,
 	.full = tb_full,
+	.max_burst = U64_MAX,
 };

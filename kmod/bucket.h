@@ -2,6 +2,7 @@
 #ifndef _NF_RL_BUCKET_H
 #define _NF_RL_BUCKET_H
 
+#include <linux/compiler.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
 
@@ -29,8 +30,8 @@ struct rl_rate {
  */
 struct rl_bucket {
 	u64 tokens;	/* in units of 1/cost packet */
-	u64 last_ns;	/* time of the last refill */
-	u64 cost;	/* the cost tokens are counted in; 0: none yet */
+	u64 last_ns;	/* of the last refill, which every later charge makes */
+	u64 cost;	/* the cost tokens are counted in; 0: none, it is full */
 };
 
 int rl_bucket_rate_init(struct rl_rate *r, u64 n, u64 period_ns, u64 burst,
@@ -88,7 +89,9 @@ static __always_inline u64 rl_bucket_refilled(const struct rl_bucket *b,
  *
  * Inline: the packet path's call to it, with its frame, cost more than its
  * arithmetic (make bench).  Each field is stored once, and the cost only
- * when it changed.
+ * when it changed.  A charge at an unlimited rate passes and leaves the
+ * bucket with no cost, full for whatever rate comes next: its refill time
+ * is still the time of the charge (the time its source was last seen).
  *
  * Return: true if they conform and were taken.
  */
@@ -99,8 +102,12 @@ static __always_inline bool rl_bucket_take(struct rl_bucket *b,
 	u64 need = amount * r->cost, tokens;
 	bool conforms;
 
-	if (!r->n)
+	if (unlikely(!r->n)) {
+		b->cost = 0;
+		if (now > b->last_ns)
+			WRITE_ONCE(b->last_ns, now);
 		return true;
+	}
 
 	if (unlikely(b->cost != r->cost)) {
 		b->tokens = rl_bucket_rescale(b, r);
@@ -109,7 +116,7 @@ static __always_inline bool rl_bucket_take(struct rl_bucket *b,
 	tokens = min(b->tokens, r->cap);	/* the burst may have shrunk */
 	if (now > b->last_ns) {
 		tokens = rl_bucket_refill(tokens, r, now - b->last_ns);
-		b->last_ns = now;
+		WRITE_ONCE(b->last_ns, now);	/* read unlocked as seen */
 	}
 	conforms = tokens >= need;
 	if (conforms)

@@ -13,7 +13,8 @@
  *
  * The emission interval cost / refill is seldom a whole number of ns (3/s is
  * 333333333.3 ns), so TAT carries the remainder, frac / refill ns: 16 bytes
- * where redis-cell keeps 8, and no drift whatever the rate.  A division
+ * where redis-cell keeps 8, and no drift whatever the rate.  The time of the
+ * latest charge sits between the two (algo.h).  A division
  * runs per conforming charge when refill is not 1, that is, when the rate
  * does not divide a second (or its period) evenly.
  *
@@ -51,6 +52,7 @@ static u64 debt(const struct rl_gcra *g, const struct rl_rate *r, u64 now)
 static void gcra_init(union rl_state *s, const struct rl_rate *r, u64 now)
 {
 	s->gcra.tat = now;
+	s->gcra.last_ns = now;
 	s->gcra.frac = 0;
 }
 
@@ -72,6 +74,8 @@ bool rl_gcra_charge(union rl_state *s, const struct rl_rate *r, u64 now,
 	struct rl_gcra *g = &s->gcra;
 	u64 d, d_ns, need = amount * r->cost;
 
+	if (now > g->last_ns)
+		WRITE_ONCE(g->last_ns, now);	/* read unlocked as seen */
 	if (!r->n)
 		return true;
 	d = debt(g, r, now);
@@ -112,4 +116,5 @@ const struct rl_algo_ops rl_algo_gcra = {
 	.charge = rl_gcra_charge,
 	.peek = gcra_peek,
 	.full = gcra_full,
+	.max_burst = U64_MAX,
 };

@@ -144,6 +144,10 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		return -EINVAL;
 	}
 	cfg->algo = err;
+	if (rl_algo_check(cfg->algo, &cfg->rate, &msg)) {
+		pr_err("algo=%s burst=%llu: %s\n", algo, b, msg);
+		return -EINVAL;
+	}
 
 	if (v4_prefix > 32) {
 		pr_err("v4_prefix=%u: must be 0 to 32\n", v4_prefix);

@@ -98,7 +98,8 @@ static u8 family_max_prefix(u8 family)
 
 /*
  * A limit rule groups its sources by a prefix at least as long as its own:
- * a shorter one would charge sources the rule does not cover.
+ * a shorter one would charge sources the rule does not cover.  Its
+ * algorithm must be able to count its burst (rl_algo_check()).
  */
 static bool rule_valid(struct rl_rule *r, const char **errmsg)
 {
@@ -119,7 +120,7 @@ static bool rule_valid(struct rl_rule *r, const char **errmsg)
 			*errmsg = "unknown algorithm or unit";
 			return false;
 		}
-		return true;
+		return !rl_algo_check(r->algo, &r->rate, errmsg);
 	case NF_RL_ACTION_ALLOW:
 	case NF_RL_ACTION_DENY:
 		return true;

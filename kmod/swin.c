@@ -18,6 +18,11 @@
  *
  * A rate change keeps the counts: the window length and limit change, the
  * units counted stay.
+ *
+ * The counts are 32-bit, so that the state, with the time of its latest
+ * charge, fits the 24 bytes every algorithm has (algo.h): a window never
+ * counts more than a burst, and rules refuse a sliding window whose burst
+ * is over RL_SWIN_MAX_BURST units (rl_algo_check()).
  */
 
 #include <linux/math64.h>
@@ -58,6 +63,7 @@ static u64 estimate(const struct rl_swin *w, u64 win, u64 now)
 static void swin_init(union rl_state *s, const struct rl_rate *r, u64 now)
 {
 	s->swin.start = now;
+	s->swin.last_ns = now;
 	s->swin.cur = 0;
 	s->swin.prev = 0;
 }
@@ -80,13 +86,15 @@ bool rl_swin_charge(union rl_state *s, const struct rl_rate *r, u64 now,
 	struct rl_swin *w = &s->swin;
 	u64 est;
 
+	if (now > w->last_ns)
+		WRITE_ONCE(w->last_ns, now);	/* read unlocked as seen */
 	if (!r->n)
 		return true;
 	roll(w, r->fill_ns, now);
 	est = estimate(w, r->fill_ns, now);
 	if (est > r->burst || amount > r->burst - est)
 		return false;
-	w->cur += amount;
+	w->cur += amount;	/* at most the burst: 32 bits */
 	return true;
 }
 
@@ -119,4 +127,5 @@ const struct rl_algo_ops rl_algo_swin = {
 	.charge = rl_swin_charge,
 	.peek = swin_peek,
 	.full = swin_full,
+	.max_burst = RL_SWIN_MAX_BURST,
 };

@@ -342,11 +342,38 @@ static void entry_init(struct rl_entry *e, const struct rl_key *key,
 	e->limited = false;
 	e->algo = rule->algo;
 	rl_algo_get(rule->algo)->init(&e->state, &rule->rate, now);
-	e->seen_ns = now;
-	e->passed = 0;
-	e->dropped = 0;
-	e->passed_bytes = 0;
-	e->dropped_bytes = 0;
+	memset(e->packets_lo, 0, sizeof(e->packets_lo));
+	memset(e->bytes_lo, 0, sizeof(e->bytes_lo));
+	memset(e->packets_hi, 0, sizeof(e->packets_hi));
+	memset(e->bytes_hi, 0, sizeof(e->bytes_hi));
+}
+
+/*
+ * Counts a packet of @len bytes as @verdict (RL_PASSED or RL_DROPPED), under
+ * the entry's lock.  The low counters share the first cache line with all
+ * else a packet touches; what they carry goes to the second, once every 256
+ * packets or 4 GiB.
+ */
+static __always_inline void entry_count(struct rl_entry *e, int verdict,
+					unsigned int len)
+{
+	if (unlikely(!++e->packets_lo[verdict]))
+		e->packets_hi[verdict] += 1 << BITS_PER_TYPE(u8);
+	if (unlikely(check_add_overflow(e->bytes_lo[verdict], len,
+					&e->bytes_lo[verdict])))
+		e->bytes_hi[verdict] += 1ULL << BITS_PER_TYPE(u32);
+}
+
+/* Packets counted as @verdict, under the entry's lock. */
+static u64 entry_packets(const struct rl_entry *e, int verdict)
+{
+	return e->packets_hi[verdict] + e->packets_lo[verdict];
+}
+
+/* Bytes counted as @verdict, under the entry's lock. */
+static u64 entry_bytes(const struct rl_entry *e, int verdict)
+{
+	return e->bytes_hi[verdict] + e->bytes_lo[verdict];
 }
 
 /*
@@ -534,7 +561,7 @@ static __always_inline bool charge_entry(struct rl_table *t,
 	bool conforms, released = false, limited = false;
 	u32 hash = key_hash(t, key);
 	struct rl_entry *e;
-	u64 dropped;
+	u64 dropped = 0;
 
 	e = find(t, key, hash);
 	if (unlikely(!e)) {
@@ -562,18 +589,15 @@ static __always_inline bool charge_entry(struct rl_table *t,
 		released = true;
 	}
 	conforms = state_charge(&e->state, rule, rate, now, len);
-	if (now > e->seen_ns)
-		WRITE_ONCE(e->seen_ns, now);	/* GC peeks without the lock */
 	if (conforms) {
-		e->passed++;
-		e->passed_bytes += len;
+		entry_count(e, RL_PASSED, len);
 	} else {
-		e->dropped++;
-		e->dropped_bytes += len;
+		entry_count(e, RL_DROPPED, len);
 		limited = !e->limited;
 		e->limited = true;
 	}
-	dropped = e->dropped;
+	if (unlikely(released || limited))
+		dropped = entry_packets(e, RL_DROPPED);
 	spin_unlock(&e->lock);
 
 	if (unlikely(released || limited))
@@ -798,16 +822,16 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	 * only delays freeing to the next pass; the decision is taken again
 	 * under the lock below.
 	 */
-	last = READ_ONCE(e->seen_ns);
+	last = rl_state_last_ns(&e->state);
 	if (now <= last || now - last <= RL_GC_MIN_IDLE_NS)
 		return false;
 	rule = entry_rule(t, e);
 	if (rule)
 		idle_ns = max(idle_ns, rule->rate.fill_ns);
 	spin_lock_bh(&e->lock);
-	last = e->seen_ns;
+	last = rl_state_last_ns(&e->state);
 	limited = e->limited;
-	dropped = e->dropped;
+	dropped = entry_packets(e, RL_DROPPED);
 	if (rule && rule->algo == e->algo)
 		owes = !rl_algo_get(e->algo)->full(&e->state, &rule->rate, now);
 	if (owes || !(now > last && now - last > idle_ns)) {
@@ -835,7 +859,7 @@ static void entry_release(struct rl_table *t, struct rl_entry *e)
 
 	spin_lock_bh(&e->lock);
 	limited = e->limited;
-	dropped = e->dropped;
+	dropped = entry_packets(e, RL_DROPPED);
 	e->limited = false;
 	spin_unlock_bh(&e->lock);
 	if (limited && rule)
@@ -1509,7 +1533,7 @@ EXPORT_SYMBOL_IF_KUNIT(rl_table_read_stats);
  */
 bool rl_table_entry_seen_within(struct rl_entry *e, u64 now, u64 ns)
 {
-	u64 seen = READ_ONCE(e->seen_ns);
+	u64 seen = rl_state_last_ns(&e->state);
 
 	return seen >= now || now - seen <= ns;
 }
@@ -1527,6 +1551,7 @@ void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 			 struct rl_entry_info *info)
 {
 	const struct rl_rule *rule = entry_rule(t, e);
+	u64 last;
 
 	memset(info, 0, sizeof(*info));
 	info->key = e->key;
@@ -1537,12 +1562,13 @@ void rl_table_read_entry(struct rl_table *t, struct rl_entry *e, u64 now,
 	spin_lock_bh(&e->lock);
 	info->tokens = rule && rule->algo == e->algo ?
 		       rl_algo_get(e->algo)->peek(&e->state, &rule->rate, now) : 0;
-	info->passed = e->passed;
-	info->dropped = e->dropped;
-	info->passed_bytes = e->passed_bytes;
-	info->dropped_bytes = e->dropped_bytes;
-	info->idle_ns = now > e->seen_ns ? now - e->seen_ns : 0;
+	info->passed = entry_packets(e, RL_PASSED);
+	info->dropped = entry_packets(e, RL_DROPPED);
+	info->passed_bytes = entry_bytes(e, RL_PASSED);
+	info->dropped_bytes = entry_bytes(e, RL_DROPPED);
+	last = rl_state_last_ns(&e->state);
 	spin_unlock_bh(&e->lock);
+	info->idle_ns = now > last ? now - last : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(rl_table_read_entry);
 
@@ -1556,14 +1582,15 @@ int rl_table_module_init(void)
 	/* A tick low, so that the coarse time never runs ahead. */
 	coarse_base_ns = ktime_get_ns() - (get_jiffies_64() + 1) * TICK_NSEC;
 	/*
-	 * The first line's layout (struct rl_entry), where locks are small,
-	 * and two lines in all with the free pointer SLUB keeps after the
-	 * object of a cache with a constructor.
+	 * The layout of struct rl_entry where locks are small: what a packet
+	 * of a known source touches, up to bytes_lo, in the first line, and
+	 * two lines in all with the free pointer SLUB keeps after the object
+	 * of a cache with a constructor.
 	 */
 	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
 		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
 		     !IS_ENABLED(CONFIG_PREEMPT_RT) && L1_CACHE_BYTES == 64 &&
-		     (offsetofend(struct rl_entry, node.next) > L1_CACHE_BYTES ||
+		     (offsetofend(struct rl_entry, bytes_lo) > L1_CACHE_BYTES ||
 		      sizeof(struct rl_entry) + sizeof(void *) >
 		      2 * L1_CACHE_BYTES));
 	entry_cache = kmem_cache_create("rl_entry", sizeof(struct rl_entry),

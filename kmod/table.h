@@ -16,26 +16,32 @@
 #include "key.h"
 #include "selector.h"
 
+/* Index of a verdict's counters in struct rl_entry. */
+enum { RL_PASSED, RL_DROPPED };
+
 /*
  * A source's state, 120 bytes on x86_64 without lock debugging, from a cache
  * that aligns it to a cache line: 128 with the free pointer SLUB keeps after
- * it.  The first line holds all that a packet reads to find its entry and
- * decide (the key and chain link, which a walk reads of every entry it
- * passes, the lock and the algorithm's state); the second, what it counts,
- * and what only removal and GC touch.
+ * it.  A packet of a known source reads and writes its first line only:
+ * the key, the lock, the algorithm's state (with the time of its latest
+ * charge, the source's last packet) and the low bits of the counters.  The
+ * second holds the chain link, which a lookup reads only of the entries it
+ * passes, and what the counters carry: packets every 256th packet, bytes
+ * every 4 GiB.  A total is the two added, read under the lock
+ * (entry_packets(), entry_bytes() in table.c).
  */
 struct rl_entry {
 	struct rl_key key;
 	spinlock_t lock;		/* protects all below but node and free_next */
 	bool limited;			/* dropping since its state last owed nothing */
 	u8 algo;			/* enum nf_rl_algo of state */
+	u8 packets_lo[2];		/* [RL_PASSED], [RL_DROPPED], mod 256 */
 	union rl_state state;
+	u32 bytes_lo[2];		/* mod 2^32 */
+
 	struct hlist_nulls_node node;	/* in its bucket, under its bucket lock */
-	u64 seen_ns;			/* time of its last packet */
-	u64 passed;
-	u64 dropped;
-	u64 passed_bytes;		/* what rlsyncd syncs for byte rules */
-	u64 dropped_bytes;
+	u64 packets_hi[2];		/* what packets_lo carried, multiples of 256 */
+	u64 bytes_hi[2];		/* what bytes_lo carried, multiples of 2^32 */
 	/*
 	 * Once unlinked, on the list of entries waiting out a grace period;
 	 * then, with prealloc, in a pool.  Never read by the packet path.

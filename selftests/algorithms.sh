@@ -40,7 +40,7 @@ bounds() {
 require
 [ -x "$RLCTL" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 12
+ktap_header 13
 
 load || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
@@ -84,6 +84,18 @@ d=$(awk '$1 == "198.18.4.1/32" { print $4 }' "$TMP/entries")
 diag "$(cat "$TMP/j")"
 check "bytes: the entry counts the bytes passed and dropped, 60 a packet" \
 	grep -q "\"passed\":$p,\"dropped\":$d,\"passed_bytes\":$((p * 60)),\"dropped_bytes\":$((d * 60))," "$TMP/j"
+
+# A sliding window counts up to a burst in 32 bits: more is refused, with
+# the kernel's reason, and leaves the rules as they were.
+rl rule add 198.18.5.0/24 rate $RATE/s burst 4294967296 algo sliding-window \
+	>"$TMP/out" 2>&1
+rc=$?
+diag "$(cat "$TMP/out")"
+rl save >"$TMP/after"
+check "a sliding window's burst over 2^32 - 1 is refused and changes nothing" sh -c "
+	[ $rc -ne 0 ] &&
+	grep -q 'sliding-window burst must be at most 4294967295' '$TMP/out' &&
+	! grep -q 198.18.5.0 '$TMP/after'"
 
 rl save >"$TMP/saved"
 check "save writes the algorithms and the byte rate" sh -c "

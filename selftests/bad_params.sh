@@ -29,13 +29,14 @@ full_policy full_policy=maybe
 dry_run dry_run=maybe
 prealloc prealloc=maybe
 algo algo=leaky
+algo algo=sliding-window rate=10/second burst=4294967296
 rate rate=10kb/s
 rate rate=1bytes/week burst=10
 "
 
 require
 trap cleanup EXIT
-ktap_header 27
+ktap_header 28
 
 echo "$BAD" >"$TMP/bad"
 while read -r param args; do

@@ -258,6 +258,25 @@ static void zero_rate_passes_everything(struct kunit *test)
 }
 
 /*
+ * A charge at an unlimited rate (a rule whose rate became 0) is the
+ * bucket's latest: its time is the source's last packet, and the bucket,
+ * which owes nothing then, is full for the limit that comes next.
+ */
+static void unmetered_charge_leaves_the_bucket_full(struct kunit *test)
+{
+	struct rl_rate r, none;
+	struct rl_bucket b;
+
+	init_rate(test, &r, 10, SEC, 10);
+	init_rate(test, &none, 0, SEC, 1);
+	rl_bucket_init(&b, &r, T0);
+	KUNIT_EXPECT_EQ(test, drain(&b, &r, T0), 10);
+	KUNIT_EXPECT_TRUE(test, rl_bucket_charge(&b, &none, T0 + 1));
+	KUNIT_EXPECT_EQ(test, b.last_ns, T0 + 1);
+	KUNIT_EXPECT_EQ(test, drain(&b, &r, T0 + 1), 10);
+}
+
+/*
  * A rate changed while a bucket holds tokens: the bucket keeps the number of
  * packets it holds, clamped to the new burst, whatever the ratio of the two
  * costs (no overflow, even from 10M/s to 1/week).
@@ -352,6 +371,7 @@ static struct kunit_case bucket_cases[] = {
 	KUNIT_CASE(clock_going_back_neither_refills_nor_rewinds),
 	KUNIT_CASE(tokens_show_partial_refill),
 	KUNIT_CASE(zero_rate_passes_everything),
+	KUNIT_CASE(unmetered_charge_leaves_the_bucket_full),
 	KUNIT_CASE_PARAM(rate_change_keeps_packets_held, rescale_gen_params),
 	KUNIT_CASE_PARAM(default_burst_is_one_second, default_burst_gen_params),
 	{}

@@ -158,6 +158,43 @@ static void bad_sets_are_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(short_agg, 1, &msg)), -EINVAL);
 }
 
+/*
+ * A sliding window counts a burst in 32 bits (swin.c): a larger burst is
+ * refused with a reason, the largest it can count is taken, and the other
+ * algorithms take any burst.
+ */
+static void sliding_window_bursts_fit_its_counts(struct kunit *test)
+{
+	struct rl_rule r = rule4(0, 0, NF_RL_ACTION_LIMIT);
+	struct rl_ruleset *rs;
+	const char *msg = NULL;
+
+	r.agg_prefix = 32;
+	r.algo = NF_RL_ALGO_SLIDING_WINDOW;
+	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r.rate, 1ULL << 32, NSEC_PER_SEC,
+						1ULL << 32, NF_RL_UNIT_PACKETS,
+						&msg), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(rl_rules_build(&r, 1, &msg)), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, msg, "sliding-window burst must be at most 4294967295");
+
+	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r.rate, 1ULL << 32, NSEC_PER_SEC,
+						U32_MAX, NF_RL_UNIT_PACKETS,
+						&msg), 0);
+	rs = rl_rules_build(&r, 1, &msg);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(rs));
+	if (!IS_ERR(rs))
+		rl_rules_free(rs);
+
+	r.algo = NF_RL_ALGO_TOKEN_BUCKET;
+	KUNIT_ASSERT_EQ(test, rl_algo_rate_init(&r.rate, 1ULL << 32, NSEC_PER_SEC,
+						1ULL << 32, NF_RL_UNIT_PACKETS,
+						&msg), 0);
+	rs = rl_rules_build(&r, 1, &msg);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(rs));
+	if (!IS_ERR(rs))
+		rl_rules_free(rs);
+}
+
 static void edits_add_replace_and_delete_one_rule(struct kunit *test)
 {
 	struct rl_rule def = rule4(0, 0, NF_RL_ACTION_LIMIT);
@@ -503,6 +540,7 @@ static struct kunit_case rules_cases[] = {
 	KUNIT_CASE_PARAM(most_specific_ipv4_rule_wins, lpm_gen_params),
 	KUNIT_CASE(families_do_not_mix),
 	KUNIT_CASE(bad_sets_are_refused),
+	KUNIT_CASE(sliding_window_bursts_fit_its_counts),
 	KUNIT_CASE(empty_set_matches_nothing),
 	KUNIT_CASE(a_lone_default_rule_answers_every_source),
 	KUNIT_CASE(edits_add_replace_and_delete_one_rule),

@@ -747,6 +747,86 @@ static void byte_rule_charges_packet_length(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.dropped_bytes, 1200);
 }
 
+/* One entry's copy, as rlctl reads it. */
+static void read_entry(struct kunit *test, struct rl_table *t,
+		       const struct rl_key *k, u64 now,
+		       struct rl_entry_info *info)
+{
+	struct rl_entry *e;
+
+	rcu_read_lock();
+	e = rl_table_lookup(t, k);
+	if (e)
+		rl_table_read_entry(t, e, now, info);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, e);
+}
+
+/*
+ * An entry's counters keep their low bits beside the rest of what a packet
+ * touches, and carry into a second cache line every 256 packets and 4 GiB:
+ * the totals stay exact across the carries, for both verdicts.
+ */
+static void entry_counters_stay_exact_across_their_carries(struct kunit *test)
+{
+	/* 3 GiB packets: one carry of the bytes every two packets. */
+	const unsigned int len = 3U << 30, npass = 300, ndrop = 700;
+	struct rl_table *t = new_table(test, 1, npass, 4, NF_RL_FULL_DROP, false);
+	struct rl_entry_info info;
+	struct rl_key k;
+	unsigned int i, passed = 0;
+
+	v4key(&k, 0x0a000001);
+	for (i = 0; i < npass + ndrop; i++)
+		passed += charge_len(t, &k, len, T0);
+	KUNIT_EXPECT_EQ(test, passed, npass);
+	read_entry(test, t, &k, T0, &info);
+	KUNIT_EXPECT_EQ(test, info.passed, npass);
+	KUNIT_EXPECT_EQ(test, info.dropped, ndrop);
+	KUNIT_EXPECT_EQ(test, info.passed_bytes, (u64)npass * len);
+	KUNIT_EXPECT_EQ(test, info.dropped_bytes, (u64)ndrop * len);
+}
+
+/*
+ * Whatever the algorithm and verdict, a packet is the source's last seen:
+ * its idle time, and GC, count from it; an earlier clock read (another
+ * CPU's) does not take it back.
+ */
+static void every_packet_is_its_source_last_seen(struct kunit *test)
+{
+	struct rl_rule r = limit_rule(test, NFPROTO_IPV4, 0, 0, 32, 1, 1);
+	struct rl_entry_info info;
+	bool within, before;
+	struct rl_table *t;
+	struct rl_entry *e;
+	struct rl_key k;
+	int a;
+
+	v4key(&k, 0x0a000001);
+	for (a = 0; a < __NF_RL_ALGO_MAX; a++) {
+		r.algo = a;
+		t = new_table_rules(test, &r, 1, 0, 0, 4, NF_RL_FULL_DROP, false);
+		KUNIT_EXPECT_TRUE(test, charge(t, &k, T0));
+		/* Dropped, 100 ms on. */
+		KUNIT_EXPECT_FALSE(test, charge(t, &k, T0 + SEC / 10));
+		KUNIT_EXPECT_FALSE(test, charge(t, &k, T0 + SEC / 20));
+		read_entry(test, t, &k, T0 + SEC, &info);
+		KUNIT_EXPECT_EQ_MSG(test, info.idle_ns, SEC - SEC / 10, "%s",
+				    rl_algo_get(a)->name);
+		rcu_read_lock();
+		e = rl_table_lookup(t, &k);
+		within = e && rl_table_entry_seen_within(e, T0 + SEC, SEC - SEC / 10);
+		before = e && rl_table_entry_seen_within(e, T0 + SEC,
+							 SEC - SEC / 10 - 1);
+		rcu_read_unlock();
+		KUNIT_EXPECT_TRUE(test, within);
+		KUNIT_EXPECT_FALSE(test, before);
+		/* GC finds it idle only a second after that last packet. */
+		KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + SEC + SEC / 10), 0);
+		KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC + SEC / 10), 1);
+	}
+}
+
 /* A rule that changes algorithm starts its sources afresh, with a full burst. */
 static void algorithm_change_restarts_sources(struct kunit *test)
 {
@@ -1111,6 +1191,8 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(limited_and_released_are_notified),
 	KUNIT_CASE(gc_idle_time_follows_each_rule),
 	KUNIT_CASE(byte_rule_charges_packet_length),
+	KUNIT_CASE(entry_counters_stay_exact_across_their_carries),
+	KUNIT_CASE(every_packet_is_its_source_last_seen),
 	KUNIT_CASE(algorithm_change_restarts_sources),
 	KUNIT_CASE(overflow_survives_rules_of_other_algorithms),
 	KUNIT_CASE(overflow_splits_the_rate_between_cpus),
