@@ -29,7 +29,7 @@ full_policy full_policy=maybe
 dry_run dry_run=maybe
 prealloc prealloc=maybe
 algo algo=leaky
-algo algo=sliding-window rate=10/second burst=4294967296
+algo algo=sliding-window rate=5000000000/second
 rate rate=10kb/s
 rate rate=1bytes/week burst=10
 "
