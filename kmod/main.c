@@ -73,6 +73,10 @@ static unsigned int buckets;
 module_param(buckets, uint, 0444);
 MODULE_PARM_DESC(buckets, "Most hash buckets per namespace, a power of two (default: max_entries rounded up)");
 
+static unsigned int idle_timeout = RL_IDLE_DEFAULT_S;
+module_param(idle_timeout, uint, 0444);
+MODULE_PARM_DESC(idle_timeout, "Seconds a source keeps its entry after its last packet at least, 1-3600; longer while its bucket refills (default 10)");
+
 static bool prealloc;
 module_param(prealloc, bool, 0444);
 MODULE_PARM_DESC(prealloc, "Allocate each namespace's max_entries entries when it is created, none on the packet path (default N)");
@@ -199,6 +203,13 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		       (u32)roundup_pow_of_two(DIV_ROUND_UP(max_entries, 2)));
 		return -EINVAL;
 	}
+
+	if (!idle_timeout || idle_timeout > RL_IDLE_MAX_S) {
+		pr_err("idle_timeout=%u: must be 1 to %u\n", idle_timeout,
+		       RL_IDLE_MAX_S);
+		return -EINVAL;
+	}
+	t->idle_ns = (u64)idle_timeout * NSEC_PER_SEC;
 
 	t->prealloc = prealloc;
 	t->limits.dry_run = dry_run;

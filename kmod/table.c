@@ -45,7 +45,6 @@
 
 enum {
 	RL_GC_INTERVAL = HZ,
-	RL_GC_MIN_IDLE_NS = NSEC_PER_SEC,
 	RL_GC_BATCH = 256,		/* buckets between cond_resched() */
 };
 
@@ -806,15 +805,24 @@ static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
 
 /*
  * An entry is idle once it has been quiet for as long as its bucket takes to
- * refill at its rule's rate (at least RL_GC_MIN_IDLE_NS) and its algorithm
- * owes nothing (a sliding window remembers a second window): forgetting it
- * then changes nothing a later packet sees.  An entry no limit rule governs
- * any more, or whose rule changed algorithm, is idle after
- * RL_GC_MIN_IDLE_NS.  A limited entry that goes idle is released.
+ * refill at its rule's rate (at least the table's idle time) and its
+ * algorithm owes nothing (a sliding window remembers a second window):
+ * forgetting it then changes nothing a later packet sees.  An entry no
+ * limit rule governs any more, or whose rule changed algorithm, is idle
+ * after the table's idle time.  A limited entry that goes idle is released.
+ *
+ * The idle time (idle_timeout, 10 s by default as xt_hashlimit's expiry)
+ * is what keeps a full table from churning under a spoofed flood: each
+ * entry GC frees there goes at once to another spoofed source, which costs
+ * an entry's creation and, later, its freeing, while a client that paused
+ * for a few seconds would lose its entry to the flood.  With a 1 s floor,
+ * make bench's spoofed flood against a full table cost 15-20 instructions a
+ * packet more than its 65,536 sources (GC freed and the flood refilled the
+ * table within the run); with 10 s, none.
  */
 static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 {
-	u64 idle_ns = RL_GC_MIN_IDLE_NS, last, dropped;
+	u64 idle_ns = t->cfg.idle_ns, last, dropped;
 	const struct rl_rule *rule;
 	bool limited, owes = false;
 
@@ -825,7 +833,7 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	 * under the lock below.
 	 */
 	last = rl_state_last_ns(&e->state);
-	if (now <= last || now - last <= RL_GC_MIN_IDLE_NS)
+	if (now <= last || now - last <= t->cfg.idle_ns)
 		return false;
 	rule = entry_rule(t, e);
 	if (rule)
@@ -1355,6 +1363,8 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	memset(t, 0, sizeof(*t));
 	RCU_INIT_POINTER(t->rules, rules);
 	t->cfg = *cfg;
+	if (!t->cfg.idle_ns)
+		t->cfg.idle_ns = RL_IDLE_DEFAULT_S * NSEC_PER_SEC;
 	t->mask = cfg->buckets - 1;
 	t->nlocks_mask = nlocks - 1;
 	rl_hash_init(&t->hash);

@@ -58,9 +58,17 @@ struct rl_limits {
 	u32 owner_rules_max;		/* rules one owner may hold; control only */
 };
 
+/*
+ * How long an idle source keeps its entry at least (the idle_timeout
+ * parameter, in seconds): xt_hashlimit's default expiry.  See entry_idle().
+ */
+#define RL_IDLE_DEFAULT_S	10
+#define RL_IDLE_MAX_S		3600
+
 struct rl_table_cfg {
 	u32 buckets;			/* hash table size, a power of two */
 	bool prealloc;			/* entries for max_entries made up front */
+	u64 idle_ns;			/* GC's shortest idle time; 0: the default */
 	struct rl_limits limits;
 };
 

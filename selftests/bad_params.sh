@@ -28,6 +28,8 @@ buckets buckets=1024 max_entries=65536
 full_policy full_policy=maybe
 dry_run dry_run=maybe
 prealloc prealloc=maybe
+idle_timeout idle_timeout=0
+idle_timeout idle_timeout=3601
 algo algo=leaky
 algo algo=sliding-window rate=5000000000/second
 rate rate=10kb/s
@@ -36,7 +38,7 @@ rate rate=1bytes/week burst=10
 
 require
 trap cleanup EXIT
-ktap_header 28
+ktap_header 30
 
 echo "$BAD" >"$TMP/bad"
 while read -r param args; do
@@ -58,17 +60,20 @@ done <"$TMP/bad"
 
 check "good parameters load" load rate=10/second burst=5 hook=input priority=0 \
 	v4_prefix=24 v6_prefix=48 max_entries=1000 buckets=512 full_policy=drop \
-	prealloc=1
+	prealloc=1 idle_timeout=60
 check "config shows them" sh -c '
 	c=/proc/net/nf_ratelimit/config
 	grep -qx "rate 10/second" $c && grep -qx "burst 5" $c &&
 	grep -qx "hook input" $c && grep -qx "priority 0" $c &&
 	grep -qx "v4_prefix 24" $c && grep -qx "v6_prefix 48" $c &&
 	grep -qx "max_entries 1000" $c && grep -qx "buckets 512" $c &&
-	grep -qx "prealloc 1" $c && grep -qx "full_policy drop" $c'
-check "a byte rate and an algorithm load" load rate=100kbit/s algo=gcra
-check "config shows the byte rate, its 64 KiB default burst and the algorithm" sh -c '
+	grep -qx "prealloc 1" $c && grep -qx "full_policy drop" $c &&
+	grep -qx "idle_timeout 60" $c'
+# Without lib.sh's load(), which sets idle_timeout=1: the defaults.
+rmmod nf_ratelimit
+check "a byte rate and an algorithm load" insmod "$NF_RL_KO" rate=100kbit/s algo=gcra
+check "config shows the byte rate, its 64 KiB default burst, the algorithm and the default idle_timeout" sh -c '
 	c=/proc/net/nf_ratelimit/config
 	grep -qx "rate 100kbit/second" $c && grep -qx "burst 65536" $c &&
-	grep -qx "algo gcra" $c'
+	grep -qx "algo gcra" $c && grep -qx "idle_timeout 10" $c'
 ktap_finish

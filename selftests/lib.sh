@@ -123,9 +123,12 @@ require() {
 	ip netns del rl-probe
 }
 
-load() {	# load PARAM=VALUE...
+# load PARAM=VALUE...: with idle_timeout=1 unless given (later wins), the
+# shortest, so that entries go a second or two after their last packet, as
+# the tests' waits assume; bad_params.sh and proc_entries.sh see the default.
+load() {
 	rmmod nf_ratelimit 2>/dev/null
-	insmod "$NF_RL_KO" "$@"
+	insmod "$NF_RL_KO" idle_timeout=1 "$@"
 }
 
 # setup_topology [noipv6]: with noipv6, the namespaces send no IPv6 at all

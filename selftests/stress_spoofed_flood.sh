@@ -23,7 +23,7 @@ LEGIT=203.0.113.7
 require
 [ -x "$BIN/rlctl" ] || ktap_skip_all "rlctl not built"
 trap cleanup EXIT
-ktap_header 10
+ktap_header 14
 
 load rate=50 burst=50 max_entries=$MAX || exit $KSFT_FAIL
 setup_topology noipv6 || exit $KSFT_FAIL
@@ -108,4 +108,37 @@ dropped=$(rl_stat dropped)
 rmmod nf_ratelimit
 check "unloading destroyed the entry cache" [ "$(slab_bytes)" = none ]
 stress_summary spoofed-flood "$sent" "$dropped" "$slab_most"
+
+# A full table under a flood of sources it has not seen: MAX sources fill it
+# in a second and go quiet, then others, which never had an entry, flood it
+# for 4 s.  With idle_timeout's default (10 s) GC keeps the first MAX and
+# every packet of the others finds the table full (the overflow state);
+# with idle_timeout=1 GC frees the first MAX a second after their last
+# packet and the flood takes their places, an entry made and freed for
+# each (what make bench measured as a full table dearer than 65,536
+# sources).
+refill() {	# refill PARAM...: "KEPT GC_FREED OTHERS_SENT TABLE_FULL"
+	load rate=50 burst=50 max_entries=$MAX "$@" || return 1
+	flood "$TMP/fill" -d $DST4 -s 198.18.0.1 -n $MAX -t 1 -P 9001 &&
+	flood "$TMP/others" -d $DST4 -s 198.19.0.1 -n 65536 -t 4 -P 9001
+	echo "$(ip netns exec $DST grep -c '^198\.18\.' /proc/net/nf_ratelimit/entries)" \
+		"$(rl_stat gc_freed)" \
+		"$(awk '{ s += $2 } END { print s + 0 }' "$TMP/others")" \
+		"$(rl_stat table_full)"
+}
+read -r kept freed others full <<EOF2
+$(refill idle_timeout=10)
+EOF2
+diag "idle_timeout=10: $kept of the first $MAX sources kept their entries, GC freed $freed; the others sent $others, $full found the table full"
+check "idle_timeout=10: the first sources kept the table, GC freed nothing" \
+	sh -c "[ '$kept' = $MAX ] && [ '$freed' = 0 ]"
+check "... and every packet of the others found it full" [ "$full" = "$others" ]
+read -r kept freed others full <<EOF2
+$(refill idle_timeout=1)
+EOF2
+diag "idle_timeout=1: $kept of the first $MAX sources kept their entries, GC freed $freed; the others sent $others, $full found the table full"
+check "idle_timeout=1: GC freed the first sources' entries" \
+	sh -c "[ '$kept' = 0 ] && [ '${freed:-0}' -ge $MAX ]"
+check "... and the others took their places" [ "${full:-0}" -lt "${others:-0}" ]
+rmmod nf_ratelimit
 ktap_finish

@@ -108,6 +108,7 @@ static struct rl_table *new_table_rules(struct kunit *test,
 	struct rl_table_cfg cfg = {
 		/* As the module derives it: a bucket per entry. */
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
+		.idle_ns = SEC,		/* idle_timeout=1, which GC tests assume */
 		.limits = {
 			.max_entries = max_entries,
 			.full_policy = policy,
@@ -430,6 +431,7 @@ static struct rl_table *new_prealloc_table(struct kunit *test, u32 max_entries)
 {
 	struct rl_table_cfg cfg = {
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
+		.idle_ns = SEC,
 		.prealloc = true,
 		.limits = {
 			.max_entries = max_entries,
@@ -711,6 +713,29 @@ static void gc_idle_time_follows_each_rule(struct kunit *test)
 	set_rules(test, t, rules, 1);
 	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 1);
 	KUNIT_EXPECT_FALSE(test, present(t, &slow));
+}
+
+/*
+ * By default an idle source keeps its entry for RL_IDLE_DEFAULT_S, however
+ * soon its bucket refilled: a full table does not churn under a flood.
+ */
+static void gc_keeps_an_idle_source_for_the_idle_timeout(struct kunit *test)
+{
+	struct rl_table_cfg cfg = {
+		.buckets = 16,
+		.limits = { .max_entries = 4, .full_policy = NF_RL_FULL_DROP },
+	};
+	/* 10/s with a burst of 10: full again 1 s after its last packet. */
+	struct rl_table *t = new_table_cfg(test, NULL, 0, 10, 10, &cfg);
+	struct rl_key k;
+
+	v4key(&k, 0x0a000001);
+	KUNIT_EXPECT_EQ(test, charge_n(t, &k, T0, 10), 10);
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + 2 * SEC), 0);
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + RL_IDLE_DEFAULT_S * SEC), 0);
+	KUNIT_EXPECT_TRUE(test, present(t, &k));
+	KUNIT_EXPECT_EQ(test, rl_table_gc(t, T0 + RL_IDLE_DEFAULT_S * SEC + 1), 1);
+	KUNIT_EXPECT_FALSE(test, present(t, &k));
 }
 
 /* A byte rule charges each packet its length; bytes refill at the rate. */
@@ -1190,6 +1215,7 @@ static struct kunit_case table_cases[] = {
 	KUNIT_CASE(rate_change_keeps_bucket_level),
 	KUNIT_CASE(limited_and_released_are_notified),
 	KUNIT_CASE(gc_idle_time_follows_each_rule),
+	KUNIT_CASE(gc_keeps_an_idle_source_for_the_idle_timeout),
 	KUNIT_CASE(byte_rule_charges_packet_length),
 	KUNIT_CASE(entry_counters_stay_exact_across_their_carries),
 	KUNIT_CASE(every_packet_is_its_source_last_seen),
