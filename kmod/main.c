@@ -209,7 +209,7 @@ static int parse_params(struct rl_config *cfg, struct rl_table_cfg *t)
 		       RL_IDLE_MAX_S);
 		return -EINVAL;
 	}
-	t->idle_ns = (u64)idle_timeout * NSEC_PER_SEC;
+	t->idle_s = idle_timeout;
 
 	t->prealloc = prealloc;
 	t->limits.dry_run = dry_run;

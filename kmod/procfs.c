@@ -8,7 +8,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/math64.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/timekeeping.h>
@@ -97,8 +96,7 @@ static int config_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "max_entries %u\n", lim.max_entries);
 	seq_printf(seq, "buckets %u\n", rn->table.cfg.buckets);
 	seq_printf(seq, "prealloc %d\n", rn->table.cfg.prealloc);
-	seq_printf(seq, "idle_timeout %llu\n",
-		   div_u64(rn->table.cfg.idle_ns, NSEC_PER_SEC));
+	seq_printf(seq, "idle_timeout %u\n", rn->table.cfg.idle_s);
 	seq_printf(seq, "dry_run %d\n", lim.dry_run);
 	seq_printf(seq, "log %d\n", lim.log);
 	seq_printf(seq, "owner_rules_max %u\n", lim.owner_rules_max);

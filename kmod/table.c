@@ -822,7 +822,8 @@ static const struct rl_rule *entry_rule(struct rl_table *t, struct rl_entry *e)
  */
 static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 {
-	u64 idle_ns = t->cfg.idle_ns, last, dropped;
+	const u64 floor_ns = (u64)t->cfg.idle_s * NSEC_PER_SEC;
+	u64 idle_ns = floor_ns, last, dropped;
 	const struct rl_rule *rule;
 	bool limited, owes = false;
 
@@ -833,7 +834,7 @@ static bool entry_idle(struct rl_table *t, struct rl_entry *e, u64 now)
 	 * under the lock below.
 	 */
 	last = rl_state_last_ns(&e->state);
-	if (now <= last || now - last <= t->cfg.idle_ns)
+	if (now <= last || now - last <= floor_ns)
 		return false;
 	rule = entry_rule(t, e);
 	if (rule)
@@ -1363,8 +1364,8 @@ int rl_table_init(struct rl_table *t, const struct rl_table_cfg *cfg,
 	memset(t, 0, sizeof(*t));
 	RCU_INIT_POINTER(t->rules, rules);
 	t->cfg = *cfg;
-	if (!t->cfg.idle_ns)
-		t->cfg.idle_ns = RL_IDLE_DEFAULT_S * NSEC_PER_SEC;
+	if (!t->cfg.idle_s)
+		t->cfg.idle_s = RL_IDLE_DEFAULT_S;
 	t->mask = cfg->buckets - 1;
 	t->nlocks_mask = nlocks - 1;
 	rl_hash_init(&t->hash);

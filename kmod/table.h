@@ -68,7 +68,7 @@ struct rl_limits {
 struct rl_table_cfg {
 	u32 buckets;			/* hash table size, a power of two */
 	bool prealloc;			/* entries for max_entries made up front */
-	u64 idle_ns;			/* GC's shortest idle time; 0: the default */
+	u32 idle_s;			/* GC's shortest idle time; 0: the default */
 	struct rl_limits limits;
 };
 

@@ -108,7 +108,7 @@ static struct rl_table *new_table_rules(struct kunit *test,
 	struct rl_table_cfg cfg = {
 		/* As the module derives it: a bucket per entry. */
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
-		.idle_ns = SEC,		/* idle_timeout=1, which GC tests assume */
+		.idle_s = 1,		/* idle_timeout=1, which GC tests assume */
 		.limits = {
 			.max_entries = max_entries,
 			.full_policy = policy,
@@ -431,7 +431,7 @@ static struct rl_table *new_prealloc_table(struct kunit *test, u32 max_entries)
 {
 	struct rl_table_cfg cfg = {
 		.buckets = max_t(u32, roundup_pow_of_two(max_entries), 16),
-		.idle_ns = SEC,
+		.idle_s = 1,
 		.prealloc = true,
 		.limits = {
 			.max_entries = max_entries,

@@ -24,6 +24,7 @@ typedef uint32_t __u32;
 typedef uint64_t __u64;
 
 #define U64_MAX		UINT64_MAX
+#define U32_MAX		UINT32_MAX
 #define NSEC_PER_SEC	1000000000ULL
 #define SZ_64K		0x10000
 #define SZ_1K		0x400
@@ -31,6 +32,8 @@ typedef uint64_t __u64;
 #define SZ_1G		0x40000000
 
 #define BIT(n)		(1UL << (n))
+#define READ_ONCE(x)	(*(const volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
