@@ -28,7 +28,9 @@
 # (table capacity of every variant), RATE and BURST (high enough that no
 # variant drops: every run measures the pass path), NF_RL_PARAMS, and
 # KBENCH_SOURCES (the in-kernel microbenchmark's table sizes, or nothing),
-# KBENCH_RECIPES and KBENCH_RECIPE_SOURCES (its runs with selector rules).
+# KBENCH_RECIPES and KBENCH_RECIPE_SOURCES (its runs with selector rules),
+# KBENCH_FLOODS and KBENCH_FLOOD_DECISIONS (its runs of the random-order
+# traffic alone, per number of sources).
 
 LIB=/lib/nf_ratelimit
 . $LIB/bench.conf
@@ -202,6 +204,19 @@ for recipe in ${KBENCH_RECIPES:-}; do
 			decisions="${KBENCH_DECISIONS:-1048576}" recipe="$recipe" &&
 		dmesg | sed -n "s/.*nf_ratelimit_bench: \([a-z0-9]*\) \([0-9.]*\)\$/# bench-recipe: $recipe \1 \2/p"
 	dmesg | grep -i "nf_ratelimit_bench.*\(failed\|warn\|decisions met\)"
+	rmmod nf_ratelimit_bench 2>/dev/null
+	rmmod nf_ratelimit 2>/dev/null
+done
+
+# make bench's random-order traffic through the decision alone, for each
+# number of sources: no receive path around it, so exact under -icount.
+for nsrc in ${KBENCH_FLOODS:-}; do
+	dmesg -c >/dev/null
+	insmod $LIB/nf_ratelimit_exports.ko &&
+		insmod $LIB/nf_ratelimit_bench.ko flood="$nsrc" capacity="$CAPACITY" \
+			decisions="$KBENCH_FLOOD_DECISIONS" &&
+		dmesg | sed -n "s/.*nf_ratelimit_bench: flood \([0-9.]*\)\$/# bench-flood: $nsrc \1/p"
+	dmesg | grep "nf_ratelimit_bench.*\(flood [0-9]*:\|failed\|were drops\)"
 	rmmod nf_ratelimit_bench 2>/dev/null
 	rmmod nf_ratelimit 2>/dev/null
 done

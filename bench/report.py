@@ -66,6 +66,7 @@ def main():
             per_packet_ns(r))
     # Repeats (REPEAT in bench.conf), if any: their median.
     cells = {k: statistics.median(v) for k, v in runs.items()}
+    repeats = max((len(v) for v in runs.values()), default=1)
     points = sorted({(s, o) for (s, o, _) in cells})
     extra = {}
     for (s, o) in points:
@@ -93,7 +94,11 @@ def main():
               "passes them here), xt_hashlimit drops them (cheaper than "
               "passing them on to routing, hence its lower or even negative "
               "figure), the nft meter's update fails and the rule does not "
-              "match (they pass unmetered).\n" % capacity)
+              "match (they pass unmetered).%s\n" % (capacity,
+                  " Each figure is the median of the %d runs of its cell in "
+                  "the boot (a single run's extra cost varies by about 10 "
+                  "instructions a packet either way)." % repeats
+                  if repeats > 1 else ""))
     ratios = [(u, v) for u in OURS for v in THEIRS]
     md.append("| sources | order | floor | " + " | ".join(VARIANTS) + " | " +
               " | ".join("%s x %s" % (v, "ours" if u == OURS[0] else "prealloc")
@@ -193,6 +198,35 @@ def main():
                 md.append("| %s | %s | %s | %s |" % (
                     r, rec[r].get("hot", "-"), cold if cold else "-",
                     "%.2f" % (cold / base) if cold and base else "-"))
+        md.append("")
+
+    # The random-order rows' traffic through the decision alone: exact.
+    fl = {}
+    for path in glob.glob(os.path.join(build, "*.floods")):
+        for line in open(path):
+            f = line.split()
+            if len(f) == 3:
+                fl[int(f[1])] = float(f[2])
+    if fl:
+        md.append("## A spoofed flood: the decision alone\n")
+        md.append("kmod/tests/bench.c with `flood=`, one vCPU under `qemu "
+                  "-icount shift=0` (exact, the same to a tenth from run to "
+                  "run): the traffic of the random-order rows above (as many "
+                  "packets, sources drawn at random among so many, an empty "
+                  "table of %s entries, the same rule) through "
+                  "`rl_table_charge()` alone. Beyond the capacity, the table "
+                  "fills and most packets are sources it turns away, charged "
+                  "to the overflow state. The rows above add the receive path "
+                  "around it, whose own cost varies from run to run by more "
+                  "than these rows differ; *x capacity* is the row's figure "
+                  "divided by the one at the table's capacity.\n" % capacity)
+        md.append("| sources | instructions per decision | x capacity |")
+        md.append("| ---: | ---: | ---: |")
+        base = fl.get(capacity)
+        for n in sorted(fl):
+            md.append("| %d%s | %.1f | %s |" % (
+                n, " (full)" if capacity and n > capacity else "", fl[n],
+                "%.2f" % (fl[n] / base) if base else "-"))
         md.append("")
 
     uc = os.path.join(build, "ucount.csv")

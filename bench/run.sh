@@ -5,8 +5,12 @@
 # xt_hashlimit (iptables-legacy), an nft meter, an nft counter and nothing
 # ("floor") on the same traffic (bench/bench-guest.sh), then write
 # bench/results/ (bench/report.py).  For the edit loop, BENCH_VARIANTS,
-# BENCH_SOURCES, BENCH_COUNT narrow the instruction sweep (BENCH_REPEAT
-# repeats it, the report taking medians), BENCH_NO_ICOUNT=1
+# BENCH_SOURCES, BENCH_ORDERS, BENCH_COUNT narrow the instruction sweep
+# (run BENCH_REPEAT times, 3 by default, the report taking each cell's
+# median: a single run of a row varies by about +-10 instructions a packet,
+# as much as a full table's rows differ from the 65,536-source row),
+# BENCH_FLOODS sets the sources of the flood through the decision alone,
+# BENCH_NO_ICOUNT=1
 # and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
 # sets the microbenchmark's table sizes, BENCH_RECIPES its recipes under
 # -icount (BENCH_RECIPE_SOURCES their sources), BENCH_MODULE_DIR=DIR takes
@@ -18,7 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 out=$top/.build/bench
 mkdir -p "$out"
-rm -f "$out"/*.rows "$out"/*.kbench "$out"/*.recipes
+rm -f "$out"/*.rows "$out"/*.kbench "$out"/*.recipes "$out"/*.floods
 
 tools/install-deps.sh
 rel=$(tools/stock-kernel.sh linux-image-amd64)
@@ -52,6 +56,7 @@ bench_vm() {
 	sed -n "s/^# bench-row: /$name /p" "$out/$name/results.ktap" >"$out/$name.rows"
 	sed -n "s/^# bench-kbench: /$name /p" "$out/$name/results.ktap" >"$out/$name.kbench"
 	sed -n "s/^# bench-recipe: /$name /p" "$out/$name/results.ktap" >"$out/$name.recipes"
+	sed -n "s/^# bench-flood: /$name /p" "$out/$name/results.ktap" >"$out/$name.floods"
 }
 
 # Every variant passes every packet (RATE above what the VM can send, so no
@@ -66,14 +71,15 @@ NF_RL_PARAMS=\"${BENCH_NF_RL_PARAMS:-}\""
 #    variant over the sweep of sources, both orders.
 [ -n "${BENCH_NO_ICOUNT:-}" ] || bench_vm icount 1 "VARIANTS=\"${BENCH_VARIANTS:-floor counter nf_ratelimit nf_ratelimit-prealloc xt_hashlimit nft-meter}\"
 SOURCES=\"${BENCH_SOURCES:-1 1024 65536 262144 1048576}\"
-ORDERS=\"random sequential\"
+ORDERS=\"${BENCH_ORDERS:-random sequential}\"
 COUNT=${BENCH_COUNT:-200000}
 THREADS=1
-REPEAT=${BENCH_REPEAT:-1}
+REPEAT=${BENCH_REPEAT:-3}
 $common" -I
 
 # 1b. Selectors: the in-kernel decision under recipes 1 and 4, one vCPU
-#     under -icount, so instructions again.
+#     under -icount, so instructions again; then sweep 1's random-order
+#     traffic through the decision alone (BENCH_FLOODS: its sources).
 export BENCH_RECIPE_SOURCES=${BENCH_RECIPE_SOURCES:-1024}
 [ -n "${BENCH_NO_RECIPES:-}" ] || bench_vm recipes 1 "VARIANTS=
 SOURCES=
@@ -84,7 +90,9 @@ REPEAT=1
 $common
 KBENCH_RECIPES=\"${BENCH_RECIPES:-source source6 prealloc ssh web other}\"
 KBENCH_RECIPE_SOURCES=$BENCH_RECIPE_SOURCES
-KBENCH_DECISIONS=262144" -I
+KBENCH_DECISIONS=262144
+KBENCH_FLOODS=\"${BENCH_FLOODS-65536 262144 1048576}\"
+KBENCH_FLOOD_DECISIONS=${BENCH_COUNT:-200000}" -I
 
 # 2. Scaling: wall-clock packets per second on one vCPU, then on two with a
 #    pktgen thread each, three repeats of the variants in turn per boot
