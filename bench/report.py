@@ -210,16 +210,17 @@ def main():
     if fl:
         md.append("## A spoofed flood: the decision alone\n")
         md.append("kmod/tests/bench.c with `flood=`, one vCPU under `qemu "
-                  "-icount shift=0` (exact, the same to a tenth from run to "
-                  "run): the traffic of the random-order rows above (as many "
+                  "-icount shift=0` (counted: runs agree within half an "
+                  "instruction): the traffic of the random-order rows above (as many "
                   "packets, sources drawn at random among so many, an empty "
                   "table of %s entries, the same rule) through "
                   "`rl_table_charge()` alone. Beyond the capacity, the table "
                   "fills and most packets are sources it turns away, charged "
-                  "to the overflow state. The rows above add the receive path "
-                  "around it, whose own cost varies from run to run by more "
-                  "than these rows differ; *x capacity* is the row's figure "
-                  "divided by the one at the table's capacity.\n" % capacity)
+                  "to the overflow state. The rows above add netfilter, the "
+                  "hook and everything else that runs in the boot while the "
+                  "packets flow, less a floor measured in runs of their own; "
+                  "*x capacity* is the row's figure divided by the one at "
+                  "the table's capacity.\n" % capacity)
         md.append("| sources | instructions per decision | x capacity |")
         md.append("| ---: | ---: | ---: |")
         base = fl.get(capacity)
