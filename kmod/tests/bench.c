@@ -298,8 +298,9 @@ static void report(const char *name, u64 ns, u32 count)
 /*
  * make bench's traffic without the packets: what the hook's figures at
  * 65,536, 262,144 and 1M random sources owe to the decision itself, exact
- * under -icount (the hook's rows also carry the receive path's own
- * variation from run to run).
+ * under -icount.  The hook's rows add netfilter, the hook and whatever
+ * else runs while the packets flow, less a floor measured apart: see
+ * README's Performance section for where the two disagree.
  */
 static int flood_run(void)
 {
