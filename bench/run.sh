@@ -43,6 +43,15 @@ for so in libxt_hashlimit libxt_standard; do
 	progs+=(-p "/usr/lib/x86_64-linux-gnu/xtables/$so.so")
 done
 
+# Kernel arguments of every bench boot.  init_on_alloc=0: Debian zeroes
+# every slab object and page as it is allocated, and -icount counts each
+# step of the `rep stosb` that does it as an instruction (a 4 KiB page: 4,096)
+# where the CPU retires one.  With it on, that zeroing was ~1,860 of the
+# floor's 6,670 "instructions" a packet and varied from run to run by
+# ~10 a packet, as much as the rows the full-table target compares; off,
+# runs agree within ~2 (README, Performance).
+append=${BENCH_APPEND-init_on_alloc=0}
+
 # bench_vm NAME CPUS CONF [-I]: one boot running the sweep CONF describes.
 bench_vm() {
 	local name=$1 cpus=$2 conf=$3
@@ -50,6 +59,7 @@ bench_vm() {
 	mkdir -p "$out/$name"
 	printf '%s\n' "$conf" >"$out/$name/bench.conf"
 	tools/vm/run.sh -k "/boot/vmlinuz-$rel" -m bench -o "$out/$name" -s "$cpus" \
+		-A "$append" \
 		-T 3600 -M "$mods/nf_ratelimit.ko" -f "$out/$name/bench.conf" \
 		-f bench/bench-guest.sh -f "$out/nf_ratelimit_exports.ko" \
 		-f "$kbench/nf_ratelimit_bench.ko" "${extra[@]}" "${progs[@]}" "$@"

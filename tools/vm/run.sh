@@ -15,6 +15,7 @@
 #   -f  a file for /lib/nf_ratelimit (e.g. the bench's guest script)
 #   -p  a host program to copy, with its libraries (e.g. /usr/sbin/nft)
 #   -I  count guest time in instructions (qemu -icount shift=0; one CPU only)
+#   -A  more kernel command-line arguments (e.g. make bench's init_on_alloc=0)
 #
 # Exit status: 0 if the guest ran to the end, 1 if it crashed or timed out
 # (results.ktap then holds what was reported before).
@@ -22,9 +23,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-kernel= mode= out= bindir= tests= smp=2 timeout=1500
+kernel= mode= out= bindir= tests= smp=2 timeout=1500 append=
 mods=() extra=() files=() progs=() accel=()
-while getopts "k:m:o:M:x:b:t:s:T:f:p:I" opt; do
+while getopts "k:m:o:M:x:b:t:s:T:f:p:IA:" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	m) mode=$OPTARG ;;
@@ -38,6 +39,7 @@ while getopts "k:m:o:M:x:b:t:s:T:f:p:I" opt; do
 	f) files+=("$OPTARG") ;;
 	p) progs+=("$OPTARG") ;;
 	I) accel=(-icount shift=0) ;;
+	A) append=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -94,7 +96,7 @@ set +e
 timeout "$timeout" qemu-system-x86_64 \
 	-machine q35 -cpu max -smp "$smp" -m 2048 "${accel[@]}" \
 	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge nf_rl.mode=$mode" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 slab_nomerge${append:+ $append} nf_rl.mode=$mode" \
 	-display none -no-reboot -nic none \
 	-serial "file:$out/console.log" -serial "file:$out/results.ktap" \
 	-monitor none
