@@ -96,8 +96,7 @@ def main():
               "figure), the nft meter's update fails and the rule does not "
               "match (they pass unmetered).%s\n" % (capacity,
                   " Each figure is the median of the %d runs of its cell in "
-                  "the boot (a single run's extra cost varies by about 10 "
-                  "instructions a packet either way)." % repeats
+                  "the boot." % repeats
                   if repeats > 1 else ""))
     ratios = [(u, v) for u in OURS for v in THEIRS]
     md.append("| sources | order | floor | " + " | ".join(VARIANTS) + " | " +

@@ -7,10 +7,8 @@
 # bench/results/ (bench/report.py).  For the edit loop, BENCH_VARIANTS,
 # BENCH_SOURCES, BENCH_ORDERS, BENCH_COUNT narrow the instruction sweep
 # (run BENCH_REPEAT times, 3 by default, the report taking each cell's
-# median: a single run of a row varies by about +-10 instructions a packet,
-# as much as a full table's rows differ from the 65,536-source row),
-# BENCH_FLOODS sets the sources of the flood through the decision alone,
-# BENCH_NO_ICOUNT=1
+# median), BENCH_FLOODS sets the sources of the flood through the decision
+# alone, BENCH_APPEND the boots' kernel arguments, BENCH_NO_ICOUNT=1
 # and BENCH_NO_SCALING=1 skip it or the wall-clock one, BENCH_KBENCH_SOURCES
 # sets the microbenchmark's table sizes, BENCH_RECIPES its recipes under
 # -icount (BENCH_RECIPE_SOURCES their sources), BENCH_MODULE_DIR=DIR takes
@@ -49,7 +47,7 @@ done
 # where the CPU retires one.  With it on, that zeroing was ~1,860 of the
 # floor's 6,670 "instructions" a packet and varied from run to run by
 # ~10 a packet, as much as the rows the full-table target compares; off,
-# runs agree within ~2 (README, Performance).
+# a row's runs agree within ~6 (README, Performance).
 append=${BENCH_APPEND-init_on_alloc=0}
 
 # bench_vm NAME CPUS CONF [-I]: one boot running the sweep CONF describes.

@@ -295,6 +295,18 @@ static void report(const char *name, u64 ns, u32 count)
 	pr_info("%s %llu.%llu\n", name, tenths / 10, tenths % 10);
 }
 
+/* Makes the table under the rule set of @rules; 0 or an errno (and *msg). */
+static int table_start(const struct rl_table_cfg *cfg,
+		       const struct rl_rule *rules, unsigned int n,
+		       const char **msg)
+{
+	struct rl_ruleset *rs = rl_rules_build(rules, n, msg);
+
+	if (IS_ERR(rs))
+		return PTR_ERR(rs);
+	return rl_table_init(&table, cfg, rs, ktime_get_ns());
+}
+
 /*
  * make bench's traffic without the packets: what the hook's figures at
  * 65,536, 262,144 and 1M random sources owe to the decision itself, exact
@@ -309,7 +321,6 @@ static int flood_run(void)
 		.buckets = roundup_pow_of_two(capacity),
 	};
 	struct rl_rule rule = { .action = NF_RL_ACTION_LIMIT, .agg_prefix = 32 };
-	struct rl_ruleset *rs;
 	const char *msg = "";
 	struct rl_stats st;
 	int err = -ENOMEM;
@@ -331,12 +342,7 @@ static int flood_run(void)
 				NF_RL_UNIT_PACKETS, &msg);
 	if (err)
 		goto free_arrays;
-	rs = rl_rules_build(&rule, 1, &msg);
-	if (IS_ERR(rs)) {
-		err = PTR_ERR(rs);
-		goto free_arrays;
-	}
-	err = rl_table_init(&table, &cfg, rs, ktime_get_ns());
+	err = table_start(&cfg, &rule, 1, &msg);
 	if (err)
 		goto free_arrays;
 	ns = charge_loop(order, decisions, decisions);
@@ -363,7 +369,6 @@ static int __init bench_init(void)
 	struct rl_rule rules[3] = {
 		{ .action = NF_RL_ACTION_LIMIT, .agg_prefix = 32 },
 	};
-	struct rl_ruleset *rs;
 	struct rl_limits lim;
 	struct rl_stats st;
 	const char *msg = "";
@@ -416,12 +421,7 @@ static int __init bench_init(void)
 		msg = "recipe must be source, source6, prealloc, ssh, web or other";
 		goto free_arrays;
 	}
-	rs = rl_rules_build(rules, 1 + n, &msg);
-	if (IS_ERR(rs)) {
-		err = PTR_ERR(rs);
-		goto free_arrays;
-	}
-	err = rl_table_init(&table, &cfg, rs, ktime_get_ns());
+	err = table_start(&cfg, rules, 1 + n, &msg);
 	if (err)
 		goto free_arrays;
 
